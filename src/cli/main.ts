@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * `casecam` command line. Every command has --help; an error is one line on stderr
+ * and a non-zero exit.
+ */
+import { isCasecamError, errorMessage } from '../core/errors.js';
+import type { Command } from './args.js';
+import { runCommand } from './run-command.js';
+import { demoCommand } from './demo-command.js';
+import { caseCommand } from './case-command.js';
+import { verifyCommand } from './verify-command.js';
+
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'usage: casecam <command> [options]',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'casecam <command> --help shows a command\'s options.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) {
+    console.error(`casecam: unknown command "${name}" (try casecam --help)`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (err) {
+    const code = isCasecamError(err) && err.code === 'usage' ? 2 : 1;
+    console.error(`casecam ${name}: ${errorMessage(err)}`);
+    return code;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // A one-shot command is done: do not let a straggling handle keep the process up.
+    setTimeout(() => process.exit(code), 1000).unref();
+  },
+  (err: unknown) => {
+    console.error(`casecam: ${errorMessage(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,57 @@
+import type { Command } from './args.js';
+import { parse } from './args.js';
+import { CasecamError } from '../core/errors.js';
+import { createLogger } from '../core/logger.js';
+import { loadConfigFile } from '../config/load.js';
+import { simulatedCounterConfig } from '../config/simulated.js';
+import type { Config } from '../config/schema.js';
+import { App } from '../app.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the recorder service',
+  help: `usage: casecam run [--config FILE] [--simulate] [--data DIR] [--device-id ID]
+
+Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
+  --config FILE     JSON configuration (see docs/configuration.md)
+  --simulate        without --config: a simulated counter box (test sources)
+  --data DIR        data directory (overrides paths.dataDir; default .data/sim with --simulate)
+  --device-id ID    device ID (overrides deviceId)`,
+  async run(argv) {
+    const { values } = parse(argv, {
+      config: { type: 'string' },
+      simulate: { type: 'boolean' },
+      data: { type: 'string' },
+      'device-id': { type: 'string' },
+    });
+    if (values.help) {
+      console.log(this.help);
+      return 0;
+    }
+    let config: Config;
+    if (values.config) config = await loadConfigFile(values.config);
+    else if (values.simulate) config = simulatedCounterConfig({ dataDir: values.data ?? '.data/sim', deviceId: values['device-id'] });
+    else throw new CasecamError('usage', 'give --config FILE, or --simulate for a simulated counter box');
+    if (values.data) config = { ...config, paths: { ...config.paths, dataDir: values.data } };
+    if (values['device-id']) config = { ...config, deviceId: values['device-id'] };
+
+    const log = createLogger({ name: 'casecam' });
+    const app = new App({ config, log, simulate: values.simulate === true, interactive: process.stdin.isTTY === true });
+    await app.start();
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const onSignal = (sig: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal: sig }, 'stopping');
+        app.stop().then(resolve, (err: unknown) => {
+          log.error({ err }, 'error while stopping');
+          resolve();
+        });
+      };
+      process.on('SIGINT', () => onSignal('SIGINT'));
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+    });
+    return 0;
+  },
+};

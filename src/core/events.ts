@@ -1,0 +1,77 @@
+/**
+ * Every event that crosses the bus, in one place. Payloads are plain data so they
+ * can be journaled and published without translation.
+ */
+import type { RingSegment } from '../media/segment.js';
+
+export interface GapEvent {
+  channel: string;
+  /** Wall-clock ms: last media before the gap, first media after it. */
+  from: number;
+  to: number;
+  cause: string;
+}
+
+export interface AlarmEvent {
+  /** Stable alarm kind, e.g. `video.lost`, `storage.low`. */
+  kind: string;
+  /** What it is about (a channel, a disk); one alarm per kind and subject. */
+  subject: string;
+  message: string;
+  at: number;
+}
+
+export interface CaseOpenedEvent {
+  caseId: string;
+  at: number;
+  trigger: string;
+  source: string;
+  officerId?: string;
+  windowStart: number;
+}
+
+export interface CaseMarkerEvent {
+  caseId: string;
+  at: number;
+  type: string;
+  note?: string;
+  by?: string;
+}
+
+export interface CaseClosedEvent {
+  caseId: string;
+  at: number;
+  trigger: string;
+  reason?: string;
+  segments: number;
+  gaps: number;
+}
+
+export interface SealedSegmentEvent {
+  segmentId: string;
+  channel: string;
+  caseIds: string[];
+  sha256: string;
+  bytes: number;
+}
+
+export interface ChannelStateEvent {
+  channel: string;
+  ok: boolean;
+  fps: number;
+}
+
+export interface BusEvents {
+  'segment.opened': RingSegment;
+  'segment.closed': RingSegment;
+  'segment.sealed': SealedSegmentEvent;
+  'recording.gap': GapEvent;
+  'alarm.raised': AlarmEvent;
+  'alarm.cleared': AlarmEvent;
+  'case.opened': CaseOpenedEvent;
+  'case.marker': CaseMarkerEvent;
+  'case.closed': CaseClosedEvent;
+  'channel.state': ChannelStateEvent;
+  /** OSD fields changed (officer, case, GPS); the OSD driver re-renders. */
+  'osd.changed': Record<string, never>;
+}

@@ -1,0 +1,111 @@
+/**
+ * Media worker: a child process that runs one channel's GStreamer pipeline.
+ *
+ * It is deliberately small and stateless: it plays the pipeline, relays
+ * splitmuxsink's fragment messages, sets the OSD text, and exits on any pipeline
+ * error or stall so that the supervisor restarts it. When the service goes away
+ * (IPC disconnect) it finishes the open segment with EOS and exits.
+ */
+import { createRequire } from 'node:module';
+import type * as Gst from 'gstreamer-superficial';
+import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './worker-protocol.js';
+
+const require = createRequire(import.meta.url);
+const gst = require('gstreamer-superficial') as typeof Gst;
+
+let pipeline: Gst.Pipeline | undefined;
+let lastProgress = Date.now();
+let stopping = false;
+
+function send(msg: FromWorker): void {
+  if (process.connected) process.send?.(FromWorkerSchema.parse(msg));
+}
+
+function finish(code: number): never {
+  try {
+    pipeline?.stop();
+  } catch {
+    /* exiting anyway */
+  }
+  process.exit(code);
+}
+
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  if (!pipeline) finish(0);
+  pipeline!.sendEOS();
+  // EOS closes the last fragment cleanly; if the pipeline is wedged, leave anyway.
+  setTimeout(() => finish(0), 3000).unref();
+}
+
+function onBus(msg: Gst.BusMessage): void {
+  switch (msg.type) {
+    case 'element':
+      if (msg.name === 'splitmuxsink-fragment-opened' || msg.name === 'splitmuxsink-fragment-closed') {
+        lastProgress = Date.now();
+        send({
+          type: msg.name === 'splitmuxsink-fragment-opened' ? 'segment-opened' : 'segment-closed',
+          file: String(msg.location),
+          runningNs: String(msg['running-time']),
+        });
+      }
+      break;
+    case 'state-changed':
+      if (msg._src_element_name?.startsWith('pipeline') && msg['new-state'] === 'GST_STATE_PLAYING') {
+        send({ type: 'playing', wallBase: Date.now() });
+      }
+      break;
+    case 'warning':
+      send({ type: 'warning', message: String(msg.message ?? msg.name ?? 'warning') });
+      break;
+    case 'error':
+      send({ type: 'error', message: String(msg.message ?? 'pipeline error'), element: msg.name as string | undefined });
+      finish(2);
+      break;
+    case 'eos':
+      send({ type: 'eos' });
+      finish(0);
+      break;
+    default:
+      break;
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = ToWorkerSchema.safeParse(raw);
+  if (!parsed.success) return;
+  const msg = parsed.data;
+  if (msg.type === 'start' && !pipeline) {
+    try {
+      pipeline = new gst.Pipeline(msg.pipeline);
+    } catch (err) {
+      send({ type: 'error', message: `cannot build pipeline: ${err instanceof Error ? err.message : String(err)}` });
+      finish(2);
+    }
+    pipeline!.pollBus(onBus);
+    pipeline!.play();
+    lastProgress = Date.now();
+    const stallMs = msg.stallSeconds * 1000;
+    setInterval(() => {
+      if (!stopping && Date.now() - lastProgress > stallMs) {
+        send({ type: 'error', message: `no segment for ${msg.stallSeconds} s: pipeline stalled` });
+        finish(3);
+      }
+    }, 1000).unref();
+  } else if (msg.type === 'osd' && pipeline) {
+    const osd = pipeline.findChild('osd');
+    if (osd) osd.text = msg.text;
+  } else if (msg.type === 'stop') {
+    stop();
+  }
+});
+
+// The service died or closed the channel: finish the open segment and leave.
+process.on('disconnect', stop);
+process.on('SIGTERM', stop);
+process.on('SIGINT', () => {
+  /* the service decides; a terminal Ctrl-C reaches the whole group */
+});
+// Keep the event loop alive while the pipeline runs; pollBus works on the thread pool.
+setInterval(() => {}, 1 << 30);

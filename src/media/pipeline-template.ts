@@ -1,0 +1,92 @@
+/**
+ * Pipelines are data: gst-launch style templates in pipelines/<name>.pipeline.
+ *
+ * A template declares its parameters with `# param key=default` lines and uses them as
+ * `${key}`. The service supplies three of its own, which a config cannot override:
+ * `${segmenter}` (the crash-tolerant splitmuxsink named `mux`), `${osd}` (the
+ * watermark overlay named `osd`) and `${gopFrames}`. Values are checked so that a
+ * config value can never splice extra elements into the pipeline.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { CasecamError, errorMessage } from '../core/errors.js';
+
+export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
+
+/** No pipeline syntax (!, quotes, escapes) and no white space inside a value. */
+const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
+const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'gopFrames', 'location', 'segmentNs']);
+
+export interface TemplateInput {
+  template: string;
+  params: Record<string, string | number>;
+  fps: number;
+  gopSeconds: number;
+  segmentSeconds: number;
+  /** splitmuxsink location pattern, e.g. /ring/cam1_1700000000000_%05d.mkv */
+  location: string;
+}
+
+export interface ParsedTemplate {
+  name: string;
+  defaults: Record<string, string>;
+  body: string;
+}
+
+export function parseTemplate(name: string, text: string): ParsedTemplate {
+  const defaults: Record<string, string> = {};
+  const body: string[] = [];
+  for (const line of text.split('\n')) {
+    const param = /^#\s*param\s+([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(line.trim());
+    if (param) defaults[param[1]!] = param[2]!.trim();
+    else if (!line.trim().startsWith('#') && line.trim()) body.push(line.trim());
+  }
+  return { name, defaults, body: body.join(' ') };
+}
+
+export function segmenterElement(location: string, segmentSeconds: number): string {
+  // streamable Matroska needs no seek back to finish a file, so a segment cut short by
+  // a crash still plays up to its last cluster; unbuffered writes keep that loss small.
+  const ns = Math.round(segmentSeconds * 1e9);
+  return (
+    `splitmuxsink name=mux max-size-time=${ns} muxer-factory=matroskamux ` +
+    `muxer-properties=properties,streamable=true sink-properties=properties,buffer-mode=2 ` +
+    `location="${location}"`
+  );
+}
+
+export const OSD_ELEMENT =
+  'clockoverlay name=osd time-format="%Y-%m-%d %H:%M:%S" halignment=left valignment=top ' +
+  'shaded-background=true font-desc="Sans 10" line-alignment=left';
+
+export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): string {
+  const values: Record<string, string> = { ...tpl.defaults };
+  for (const [key, raw] of Object.entries(input.params)) {
+    if (SYSTEM_PARAMS.has(key)) throw new CasecamError('bad-config', `pipeline ${tpl.name}: parameter "${key}" is set by casecam, not by config`);
+    if (!(key in tpl.defaults)) throw new CasecamError('bad-config', `pipeline ${tpl.name}: unknown parameter "${key}" (known: ${Object.keys(tpl.defaults).join(', ')})`);
+    const value = String(raw);
+    if (!SAFE_VALUE.test(value)) throw new CasecamError('bad-config', `pipeline ${tpl.name}: parameter "${key}" has white space, quotes or "!"`);
+    values[key] = value;
+  }
+  if (!SAFE_VALUE.test(input.location)) throw new CasecamError('bad-config', `ring path "${input.location}" has white space or quotes`);
+  values.fps = String(input.params.fps ?? tpl.defaults.fps ?? input.fps);
+  values.gopFrames = String(Math.max(1, Math.round(Number(values.fps) * input.gopSeconds)));
+  values.segmenter = segmenterElement(input.location, input.segmentSeconds);
+  values.osd = OSD_ELEMENT;
+  return tpl.body.replace(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, key: string) => {
+    const v = values[key];
+    if (v === undefined) throw new CasecamError('bad-config', `pipeline ${tpl.name}: template uses \${${key}} but declares no such parameter`);
+    return v;
+  });
+}
+
+export async function loadTemplate(name: string, dir = PIPELINES_DIR): Promise<ParsedTemplate> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new CasecamError('bad-config', `bad pipeline template name "${name}"`);
+  const file = path.join(dir, `${name}.pipeline`);
+  try {
+    return parseTemplate(name, await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new CasecamError('bad-config', `cannot read pipeline template ${file}: ${errorMessage(err)}`);
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * Case sessions: a case claims segments, it never starts a pipeline.
+ *
+ * A case's claim window runs from (opening trigger − pre-record) to (closing trigger
+ * + post-record). Every closed segment of every channel that overlaps the window is
+ * sealed and linked to the case. A case is `open` until its closing trigger,
+ * `closing` until every channel has delivered media past the window's end (or a
+ * deadline passes), then `closed`.
+ *
+ * Invariants:
+ * - All mutations run one at a time through `serial()`, so claims, gaps, opens and
+ *   closes never interleave half-done.
+ * - A second opening trigger for an open case adds a marker, never a second case.
+ */
+import type { Bus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { GapEvent } from '../core/events.js';
+import { checkCaseId } from '../core/case-id.js';
+import { CasecamError } from '../core/errors.js';
+import type { Store } from '../store/store.js';
+import type { CaseRecord, Marker, Trigger } from '../store/records.js';
+import { Store as StoreClass } from '../store/store.js';
+import type { Ring, RingEntry } from '../media/ring.js';
+import type { RingSegment } from '../media/segment.js';
+import type { Sealer } from './sealer.js';
+
+export interface CaseSessionsDeps {
+  store: Store;
+  ring: Ring;
+  sealer: Sealer;
+  bus: Bus;
+  clock: Clock;
+  log: Logger;
+  deviceId: string;
+  kind: string;
+  site?: string;
+  unit?: string;
+  defaultOfficerId?: string;
+  channels: string[];
+  preRecordSeconds: number;
+  postRecordSeconds: number;
+  segmentSeconds: number;
+}
+
+export interface OpenRequest {
+  caseId?: string;
+  trigger: string;
+  source: string;
+  officerId?: string;
+  kind?: string;
+  note?: string;
+}
+
+export interface CloseRequest {
+  caseId?: string;
+  trigger: 'documents.served' | 'record.stop' | string;
+  source: string;
+  reason?: string;
+  documents?: string[];
+  by?: string;
+}
+
+export interface MarkerRequest {
+  caseId?: string;
+  type: string;
+  note?: string;
+  by?: string;
+  source: string;
+}
+
+export class CaseSessions {
+  private readonly active = new Map<string, CaseRecord>();
+  /** Per closing case: channels that have delivered media past the window's end. */
+  private readonly channelsDone = new Map<string, Set<string>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly unsubscribe: Array<() => void> = [];
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: CaseSessionsDeps) {}
+
+  /** Load open and closing cases, claim what the ring already holds for them. */
+  async start(): Promise<void> {
+    for (const c of await this.deps.store.cases.values()) {
+      if (c.status !== 'closed') this.active.set(c.id, c);
+    }
+    const { bus } = this.deps;
+    this.unsubscribe.push(bus.on('segment.opened', (seg) => this.serial(() => this.deps.ring.opened(seg))));
+    this.unsubscribe.push(bus.on('segment.closed', (seg) => this.serial(() => this.onSegmentClosed(seg))));
+    this.unsubscribe.push(bus.on('recording.gap', (gap) => this.serial(() => this.onGap(gap))));
+    await this.serial(async () => {
+      for (const c of this.active.values()) await this.claimExisting(c);
+    });
+    this.ticker = setInterval(() => void this.serial(() => this.finishOverdue()), 1000);
+    this.ticker.unref();
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u();
+    if (this.ticker) clearInterval(this.ticker);
+    await this.idle();
+  }
+
+  /** Resolves when every queued claim and seal is done. */
+  async idle(): Promise<void> {
+    let q: Promise<unknown>;
+    do {
+      q = this.queue;
+      await q.catch(() => undefined);
+    } while (q !== this.queue);
+  }
+
+  activeCases(): CaseRecord[] {
+    return [...this.active.values()].map((c) => structuredClone(c));
+  }
+
+  openCases(): CaseRecord[] {
+    return this.activeCases().filter((c) => c.status === 'open');
+  }
+
+  /** Whether any segment is wanted by an active case (so the ring must not drop it). */
+  wants(seg: RingEntry): boolean {
+    for (const c of this.active.values()) if (overlaps(seg, c)) return true;
+    return false;
+  }
+
+  open(req: OpenRequest): Promise<{ caseId: string; created: boolean }> {
+    return this.serial(async () => {
+      const { deps } = this;
+      const now = deps.clock.now();
+      const caseId = req.caseId !== undefined ? checkCaseId(req.caseId) : this.newCaseId(now);
+      const existing = this.active.get(caseId);
+      if (existing) {
+        if (existing.status !== 'open') throw new CasecamError('bad-request', `case ${caseId} is closing; wait until it is closed`);
+        await this.mark(existing, { at: now, type: req.trigger, note: req.note ?? 'repeated opening trigger', by: req.officerId, source: req.source });
+        return { caseId, created: false };
+      }
+      const stored = await deps.store.cases.get(caseId);
+      if (stored) throw new CasecamError('bad-request', `case ${caseId} was already recorded and closed; use a new case ID`);
+      const officerId = req.officerId ?? deps.defaultOfficerId;
+      const record: CaseRecord = {
+        id: caseId,
+        kind: req.kind ?? (deps.kind === 'counter' ? 'permit-counter' : 'roadside-investigation'),
+        status: 'open',
+        deviceId: deps.deviceId,
+        site: deps.site,
+        unit: deps.unit,
+        officerIds: officerId ? [officerId] : [],
+        openTrigger: { type: req.trigger, source: req.source, at: now, by: officerId },
+        windowStart: now - deps.preRecordSeconds * 1000,
+        markers: [],
+        gaps: [],
+      };
+      await deps.store.cases.put(caseId, record);
+      this.active.set(caseId, record);
+      deps.log.info({ caseId, trigger: req.trigger, source: req.source }, 'case opened');
+      deps.bus.emit('case.opened', {
+        caseId,
+        at: now,
+        trigger: req.trigger,
+        source: req.source,
+        officerId,
+        windowStart: record.windowStart,
+      });
+      deps.bus.emit('osd.changed', {});
+      await this.claimExisting(record);
+      return { caseId, created: true };
+    });
+  }
+
+  marker(req: MarkerRequest): Promise<{ caseId: string }> {
+    return this.serial(async () => {
+      const c = this.pickOpen(req.caseId);
+      await this.mark(c, { at: this.deps.clock.now(), type: req.type, note: req.note, by: req.by, source: req.source });
+      return { caseId: c.id };
+    });
+  }
+
+  close(req: CloseRequest): Promise<{ caseId: string; windowEnd: number }> {
+    return this.serial(async () => {
+      const { deps } = this;
+      if (req.trigger === 'record.stop' && !req.reason?.trim()) {
+        throw new CasecamError('reason-required', 'stopping a recording early needs a reason');
+      }
+      const c = this.pickOpen(req.caseId);
+      const now = deps.clock.now();
+      const trigger: Trigger = { type: req.trigger, source: req.source, at: now, by: req.by, reason: req.reason, documents: req.documents };
+      c.status = 'closing';
+      c.closeTrigger = trigger;
+      c.windowEnd = now + deps.postRecordSeconds * 1000;
+      await deps.store.cases.put(c.id, c);
+      this.channelsDone.set(c.id, new Set());
+      deps.log.info({ caseId: c.id, trigger: req.trigger, windowEnd: c.windowEnd }, 'case closing');
+      deps.bus.emit('osd.changed', {});
+      return { caseId: c.id, windowEnd: c.windowEnd };
+    });
+  }
+
+  private pickOpen(caseId: string | undefined): CaseRecord {
+    const open = [...this.active.values()].filter((c) => c.status === 'open');
+    if (caseId !== undefined) {
+      checkCaseId(caseId);
+      const c = this.active.get(caseId);
+      if (!c || c.status !== 'open') throw new CasecamError('no-open-case', `case ${caseId} is not open`);
+      return c;
+    }
+    if (open.length === 0) throw new CasecamError('no-open-case', 'no case is open');
+    if (open.length > 1) throw new CasecamError('bad-request', `${open.length} cases are open; name the case`);
+    return open[0]!;
+  }
+
+  private async mark(c: CaseRecord, marker: Marker): Promise<void> {
+    c.markers.push(marker);
+    await this.deps.store.cases.put(c.id, c);
+    this.deps.bus.emit('case.marker', { caseId: c.id, at: marker.at, type: marker.type, note: marker.note, by: marker.by });
+  }
+
+  private newCaseId(now: number): string {
+    const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    let id = `${this.deps.deviceId}-${stamp}`;
+    for (let n = 2; this.active.has(id); n++) id = `${this.deps.deviceId}-${stamp}-${n}`;
+    return id;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async claimExisting(c: CaseRecord): Promise<void> {
+    for (const seg of this.deps.ring.closedOverlapping(c.windowStart, c.windowEnd)) await this.claim(c, seg);
+    if (c.status === 'closing') this.noteDone(c, undefined);
+  }
+
+  private async onSegmentClosed(seg: RingSegment): Promise<void> {
+    await this.deps.ring.closed(seg);
+    for (const c of [...this.active.values()]) {
+      if (!overlaps(seg, c)) continue;
+      await this.claim(c, seg);
+      if (c.status === 'closing') this.noteDone(c, seg);
+    }
+    await this.finishOverdue();
+  }
+
+  private async claim(c: CaseRecord, seg: RingSegment): Promise<void> {
+    const { deps } = this;
+    const key = StoreClass.caseSegmentKey(c.id, seg.id);
+    if (await deps.store.caseSegments.get(key)) return;
+    try {
+      const rec = await deps.sealer.seal(seg);
+      deps.ring.markSealed(seg.id);
+      await deps.store.caseSegments.put(key, { caseId: c.id, segmentId: seg.id, channel: seg.channel, start: seg.start });
+      deps.bus.emit('segment.sealed', { segmentId: seg.id, channel: seg.channel, caseIds: [c.id], sha256: rec.sha256, bytes: rec.bytes });
+    } catch (err) {
+      deps.log.error({ err, caseId: c.id, segment: seg.id }, 'cannot seal segment');
+      deps.bus.emit('alarm.raised', { kind: 'storage.failure', subject: 'evidence', message: `cannot seal ${seg.id}: ${String(err)}`, at: deps.clock.now() });
+    }
+  }
+
+  private async onGap(gap: GapEvent): Promise<void> {
+    for (const c of this.active.values()) {
+      if (!(gap.to > c.windowStart && (c.windowEnd === undefined || gap.from < c.windowEnd))) continue;
+      c.gaps.push({ ...gap });
+      await this.deps.store.cases.put(c.id, c);
+      this.deps.log.warn({ caseId: c.id, ...gap }, 'gap recorded in case');
+    }
+  }
+
+  private noteDone(c: CaseRecord, seg: RingSegment | undefined): void {
+    const done = this.channelsDone.get(c.id) ?? new Set<string>();
+    this.channelsDone.set(c.id, done);
+    const segs = seg ? [seg] : this.deps.ring.closedOverlapping(c.windowStart);
+    for (const s of segs) if (c.windowEnd !== undefined && s.end !== undefined && s.end >= c.windowEnd) done.add(s.channel);
+  }
+
+  /** Close cases whose every channel reached the window's end, or whose deadline passed. */
+  private async finishOverdue(): Promise<void> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    // A channel that is down cannot deliver: after the deadline the case closes with what it has.
+    const graceMs = deps.segmentSeconds * 2000 + 5000;
+    for (const c of [...this.active.values()]) {
+      if (c.status !== 'closing' || c.windowEnd === undefined) continue;
+      const done = this.channelsDone.get(c.id) ?? new Set();
+      const complete = deps.channels.every((ch) => done.has(ch));
+      if (!complete && now < c.windowEnd + graceMs) continue;
+      c.status = 'closed';
+      c.closedAt = now;
+      await deps.store.cases.put(c.id, c);
+      this.active.delete(c.id);
+      this.channelsDone.delete(c.id);
+      const segments = (await deps.store.caseSegments.values(StoreClass.caseSegmentRange(c.id))).length;
+      deps.log.info({ caseId: c.id, segments, gaps: c.gaps.length, complete }, 'case closed');
+      deps.bus.emit('case.closed', {
+        caseId: c.id,
+        at: now,
+        trigger: c.closeTrigger?.type ?? 'unknown',
+        reason: c.closeTrigger?.reason,
+        segments,
+        gaps: c.gaps.length,
+      });
+      deps.bus.emit('osd.changed', {});
+    }
+  }
+}
+
+function overlaps(seg: { start: number; end?: number }, c: CaseRecord): boolean {
+  if (seg.end === undefined) return false;
+  return seg.end > c.windowStart && (c.windowEnd === undefined || seg.start < c.windowEnd);
+}
