@@ -61,6 +61,17 @@ export interface ChannelStateEvent {
   fps: number;
 }
 
+export interface GpsFixEvent {
+  at: number;
+  lat: number;
+  lon: number;
+  speedKmh?: number;
+  course?: number;
+  fixQuality?: number;
+  satellites?: number;
+  hdop?: number;
+}
+
 export interface BusEvents {
   'segment.opened': RingSegment;
   'segment.closed': RingSegment;
@@ -72,6 +83,8 @@ export interface BusEvents {
   'case.marker': CaseMarkerEvent;
   'case.closed': CaseClosedEvent;
   'channel.state': ChannelStateEvent;
+  /** A GPS fix (about 1 Hz) from whatever GPS source is attached. */
+  'gps.fix': GpsFixEvent;
   /** OSD fields changed (officer, case, GPS); the OSD driver re-renders. */
   'osd.changed': Record<string, never>;
 }

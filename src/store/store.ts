@@ -8,6 +8,9 @@
  *   ring          segment id                  RingRecord      (written, not yet sealed or aged out)
  *   cases         case id                     CaseRecord
  *   caseSegments  case id \0 segment id       CaseSegment     (case ids never contain \0)
+ *   journal       seq, 16-digit zero-padded   JournalEntry    (hash-chained, append-only)
+ *   outbox        seq, 16-digit zero-padded   OutboxItem      (MQTT messages awaiting PUBACK)
+ *   gpsTrack      epoch ms, 15-digit padded   GpsFix          (1 Hz track)
  */
 import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
@@ -23,6 +26,9 @@ import {
   SegmentRecordSchema,
   type Meta,
 } from './records.js';
+import { JournalEntrySchema } from './journal-record.js';
+import { OutboxItemSchema } from './outbox-record.js';
+import { GpsFixSchema } from './gps-record.js';
 
 export class Store {
   readonly meta: Table<typeof MetaSchema>;
@@ -30,6 +36,9 @@ export class Store {
   readonly ring: Table<typeof RingRecordSchema>;
   readonly cases: Table<typeof CaseRecordSchema>;
   readonly caseSegments: Table<typeof CaseSegmentSchema>;
+  readonly journal: Table<typeof JournalEntrySchema>;
+  readonly outbox: Table<typeof OutboxItemSchema>;
+  readonly gpsTrack: Table<typeof GpsFixSchema>;
 
   private constructor(
     readonly db: Level<string, string>,
@@ -41,6 +50,9 @@ export class Store {
     this.ring = new Table('ring', sub('ring'), RingRecordSchema, log);
     this.cases = new Table('cases', sub('cases'), CaseRecordSchema, log);
     this.caseSegments = new Table('caseSegments', sub('caseSegments'), CaseSegmentSchema, log);
+    this.journal = new Table('journal', sub('journal'), JournalEntrySchema, log);
+    this.outbox = new Table('outbox', sub('outbox'), OutboxItemSchema, log);
+    this.gpsTrack = new Table('gpsTrack', sub('gpsTrack'), GpsFixSchema, log);
   }
 
   static async open(dir: string, log: Logger): Promise<Store> {
@@ -81,6 +93,15 @@ export class Store {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async batch(ops: any[]): Promise<void> {
     await this.db.batch(ops);
+  }
+
+  /** Sequence keys sort numerically as strings. */
+  static seqKey(seq: number): string {
+    return String(seq).padStart(16, '0');
+  }
+
+  static timeKey(ms: number): string {
+    return String(Math.round(ms)).padStart(15, '0');
   }
 
   static caseSegmentKey(caseId: string, segmentId: string): string {
