@@ -137,6 +137,8 @@ export class Connection {
     if (this.stopped) return;
     const client = mqtt.connect(this.opts.url, options);
     this.client = client;
+    // Commands and state are small and latency matters more than packet count: no Nagle delay.
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
     let closed = false;
     client.on('connect', () => {
       if (this.client !== client) return;

@@ -48,7 +48,8 @@ export class Mosquitto {
   static async start(opts: MosquittoOptions = {}): Promise<Mosquitto> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mosq-'));
     const port = await freePort();
-    const lines = [`listener ${port} 127.0.0.1`, 'log_dest stderr', 'log_type error', 'log_type warning', 'max_queued_messages 100000', 'max_inflight_messages 0'];
+    // Run as whoever runs the test (as root, mosquitto would switch to the "mosquitto" user and could not read the temp dir).
+    const lines = [`user ${os.userInfo().username}`, `listener ${port} 127.0.0.1`, 'log_dest stderr', 'log_type error', 'log_type warning', 'max_queued_messages 100000', 'max_inflight_messages 0', 'set_tcp_nodelay true'];
     if (opts.persistence) lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1');
     if (opts.users) {
       const pw = path.join(dir, 'passwd');

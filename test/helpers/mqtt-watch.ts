@@ -21,6 +21,7 @@ export class Watcher {
 
   static async connect(url: string, topics: string[], opts: IClientOptions = {}): Promise<Watcher> {
     const client = await mqtt.connectAsync(url, { reconnectPeriod: 200, ...opts });
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
     const w = new Watcher(client);
     if (topics.length) await client.subscribeAsync(topics, { qos: 1 });
     return w;

@@ -1,7 +1,8 @@
 /**
- * Against a real mosquitto: online/inventory/state are retained and republished on
- * every reconnect, so a fleet manager subscribing after a broker restart (which lost
- * every retained message) still sees the device recording.
+ * Against a real mosquitto, over MQTT 3.1.1 (the other tests use 5): online, inventory
+ * and state are retained and republished on every reconnect, so a fleet manager
+ * subscribing after a broker restart (which lost every retained message) still sees
+ * the device recording.
  */
 import test from 'ava';
 import { Mosquitto } from '../helpers/mosquitto.js';
@@ -10,7 +11,7 @@ import { startDevice } from '../helpers/test-app.js';
 
 test('state, status and inventory are retained again after the broker restarts', async (t) => {
   const broker = await Mosquitto.start();
-  const dev = await startDevice({ brokerUrl: broker.url, deviceId: 'RET-01' });
+  const dev = await startDevice({ brokerUrl: broker.url, deviceId: 'RET-01', mqtt: { protocolVersion: 4 } });
   const base = 'casecam/RET-01';
   const fleet = await Watcher.connect(broker.url, [`${base}/#`]);
   try {

@@ -1,0 +1,122 @@
+/**
+ * MQTT uplink figures against a real mosquitto on loopback:
+ * - drain: events per second from a 10,000-event outbox backlog (target ≥ 5,000/s),
+ *   with the count lost (target 0) and whether first deliveries kept their order;
+ * - command → retained `state` showing the recording: p50 / p99 latency (target p99 ≤ 50 ms).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../src/store/store.js';
+import { silentLogger } from '../src/core/logger.js';
+import { Outbox } from '../src/uplink/outbox.js';
+import { Connection } from '../src/uplink/connection.js';
+import { Mosquitto } from '../test/helpers/mosquitto.js';
+import { Watcher } from '../test/helpers/mqtt-watch.js';
+import { startDevice } from '../test/helpers/test-app.js';
+
+const BACKLOG = 10_000;
+const COMMANDS = 100;
+const log = silentLogger();
+
+async function drain(broker: Mosquitto): Promise<Record<string, unknown>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-outbox-'));
+  const store = await Store.open(dir, log);
+  const outbox = new Outbox({ table: store.outbox, clock: { now: Date.now }, log, limits: { maxBytes: 1 << 30, maxAgeMs: 1e12, window: 100 } });
+  await outbox.start();
+  const topic = 'casecam/BENCH/events';
+  for (let i = 0; i < BACKLOG; i++) {
+    const payload = JSON.stringify({ id: `BENCH-${i}`, seq: i, ts: Date.now(), type: 'case.marker', caseId: 'BENCH-CASE', note: 'x'.repeat(80) });
+    void outbox.enqueue({ topic, payload, qos: 1, retain: false, priority: 'critical' });
+  }
+  await new Promise<void>((resolve) => {
+    const check = () => (outbox.depth() === BACKLOG ? resolve() : setTimeout(check, 20));
+    check();
+  });
+  const fleet = await Watcher.connect(broker.url, [topic]);
+  const seqs: number[] = [];
+  fleet.client.on('message', (_t, p) => seqs.push((JSON.parse(p.toString()) as { seq: number }).seq));
+  let t0 = 0;
+  const conn = new Connection({
+    url: broker.url,
+    clientId: 'bench-drain',
+    protocolVersion: 5,
+    keepaliveSeconds: 30,
+    reconnectInitialMs: 100,
+    reconnectMaxMs: 1000,
+    will: { topic: 'casecam/BENCH/status', payload: 'offline' },
+    log,
+    onConnect: (c) => {
+      t0 = performance.now();
+      outbox.attach((item) => c.publish(item.topic, item.payload, { qos: 1 }));
+    },
+    onDisconnect: () => outbox.detach(),
+    onMessage: () => undefined,
+  });
+  conn.start();
+  await fleet.until(() => new Set(seqs).size >= BACKLOG, 'backlog at the subscriber', 120_000).catch(() => undefined);
+  const seconds = (performance.now() - t0) / 1000;
+  await outbox.drained();
+  const firstSeen = seqs.filter((s, i) => seqs.indexOf(s) === i);
+  const result = {
+    events: BACKLOG,
+    seconds: Number(seconds.toFixed(3)),
+    eventsPerSecond: Math.round(new Set(seqs).size / seconds),
+    target: '>= 5000/s',
+    lost: BACKLOG - new Set(seqs).size,
+    duplicates: seqs.length - new Set(seqs).size,
+    orderKept: firstSeen.every((s, i) => i === 0 || s > firstSeen[i - 1]!),
+    outboxLeft: outbox.depth(),
+  };
+  await conn.stop();
+  await outbox.stop();
+  await fleet.close();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+  return result;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function commandToState(broker: Mosquitto): Promise<Record<string, unknown>> {
+  const dev = await startDevice({ brokerUrl: broker.url, deviceId: 'BENCH-CMD' });
+  const base = 'casecam/BENCH-CMD';
+  const fleet = await Watcher.connect(broker.url, [`${base}/state`, `${base}/cmd/reply`]);
+  const latencies: number[] = [];
+  try {
+    await fleet.until(() => dev.uplink.connected, 'device connected', 20_000);
+    for (let i = 0; i < COMMANDS; i++) {
+      const caseId = `BENCH-${Date.now()}-${i}`;
+      const from = fleet.messages.length;
+      const t0 = performance.now();
+      fleet.client.publish(`${base}/cmd`, JSON.stringify({ requestId: `open-${caseId}`, action: 'application.accepted', caseId }), { qos: 1 });
+      await fleet.until(
+        () => fleet.messages.slice(from).some((m) => m.topic.endsWith('/state') && (JSON.parse(m.text) as { caseIds: string[] }).caseIds.includes(caseId)),
+        'state showing the case',
+      );
+      latencies.push(performance.now() - t0);
+      fleet.client.publish(`${base}/cmd`, JSON.stringify({ requestId: `stop-${caseId}`, action: 'record.stop', caseId, reason: 'benchmark' }), { qos: 1 });
+      await fleet.until(() => fleet.json<{ requestId: string }>(`${base}/cmd/reply`).some((r) => r.requestId === `stop-${caseId}`), 'stop reply');
+    }
+  } finally {
+    await fleet.close();
+    await dev.dispose();
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    commands: latencies.length,
+    p50Ms: Number(percentile(sorted, 50).toFixed(2)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(2)),
+    maxMs: Number(sorted[sorted.length - 1]!.toFixed(2)),
+    target: 'p99 <= 50 ms',
+  };
+}
+
+export default async function uplinkBench(): Promise<Record<string, unknown>> {
+  const broker = await Mosquitto.start();
+  try {
+    return { backlogDrain: await drain(broker), commandToRetainedState: await commandToState(broker) };
+  } finally {
+    await broker.dispose();
+  }
+}
