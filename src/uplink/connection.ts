@@ -69,12 +69,23 @@ export class Connection {
     if (!client) return;
     if (this.connected) {
       // A clean stop says `offline` itself: a disconnect without error sends no will.
-      await new Promise<void>((resolve) =>
-        client.publish(this.opts.will.topic, this.opts.will.payload, { qos: 1, retain: true }, () => resolve()),
-      ).catch(() => undefined);
+      // Bounded: a half-open connection must not hold up the service's stop.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        client.publish(this.opts.will.topic, this.opts.will.payload, { qos: 1, retain: true }, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
     this.connected = false;
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => client.end(true, {}, () => resolve()), 2000);
+      client.end(false, {}, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Resolves when the broker acknowledged (QoS 1) or the packet was written (QoS 0); rejects when the connection is lost. */

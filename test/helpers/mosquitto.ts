@@ -18,6 +18,8 @@ export interface MosquittoOptions {
   acl?: string;
   /** Keep sessions and retained messages across restart() (persistence on disk). */
   persistence?: boolean;
+  /** A TLS listener (mqtts://) with these PEM files; clients must present a certificate signed by `ca`. */
+  tls?: { ca: string; cert: string; key: string };
 }
 
 export async function freePort(): Promise<number> {
@@ -39,10 +41,11 @@ export class Mosquitto {
     readonly dir: string,
     readonly port: number,
     private readonly confFile: string,
+    private readonly tls: boolean,
   ) {}
 
   get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   static async start(opts: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -50,6 +53,7 @@ export class Mosquitto {
     const port = await freePort();
     // Run as whoever runs the test (as root, mosquitto would switch to the "mosquitto" user and could not read the temp dir).
     const lines = [`user ${os.userInfo().username}`, `listener ${port} 127.0.0.1`, 'log_dest stderr', 'log_type error', 'log_type warning', 'max_queued_messages 100000', 'max_inflight_messages 0', 'set_tcp_nodelay true'];
+    if (opts.tls) lines.push(`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`, 'require_certificate true');
     if (opts.persistence) lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1');
     if (opts.users) {
       const pw = path.join(dir, 'passwd');
@@ -66,7 +70,7 @@ export class Mosquitto {
     }
     const confFile = path.join(dir, 'mosquitto.conf');
     await writeFile(confFile, lines.join('\n') + '\n');
-    const m = new Mosquitto(dir, port, confFile);
+    const m = new Mosquitto(dir, port, confFile, opts.tls !== undefined);
     await m.launch();
     return m;
   }
