@@ -187,10 +187,18 @@ export class Outbox {
     if (this.pumping || !this.sender) return;
     this.pumping = true;
     const gen = this.generation;
-    void this.pumpLoop(gen).finally(() => {
-      this.pumping = false;
-      if (gen !== this.generation || this.wantsMore()) this.pump();
-    });
+    let failed = false;
+    void this.pumpLoop(gen)
+      .catch((err: unknown) => {
+        // A failed read must not kill the service: log it and try again a little later.
+        this.deps.log.error({ err }, 'outbox read failed');
+        failed = true;
+      })
+      .finally(() => {
+        this.pumping = false;
+        if (failed) setTimeout(() => this.pump(), 1000).unref();
+        else if (this.wantsMore()) this.pump();
+      });
   }
 
   private wantsMore(): boolean {

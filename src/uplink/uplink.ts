@@ -214,10 +214,13 @@ export class Uplink {
     if (topic !== this.topics.cmd) return;
     const responseTopic = packet.properties?.responseTopic;
     const correlation = packet.properties?.correlationData;
-    void this.dispatcher.handle(payload).then(async (reply) => {
-      this.queueState();
-      await this.reply(reply, responseTopic, correlation);
-    });
+    void this.dispatcher
+      .handle(payload)
+      .then(async (reply) => {
+        this.queueState();
+        await this.reply(reply, responseTopic, correlation);
+      })
+      .catch((err: unknown) => this.deps.log.error({ err }, 'cannot queue a command reply'));
   }
 
   private async reply(reply: Reply, responseTopic: string | undefined, correlation: Buffer | undefined): Promise<void> {
