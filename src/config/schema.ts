@@ -24,7 +24,11 @@ export const RecordingSchema = z.object({
   preRecordSeconds: z.number().int().min(0).max(120).default(30),
   postRecordSeconds: z.number().int().min(0).max(600).default(5),
   segmentSeconds: z.number().min(1).max(10).default(2),
-  gopSeconds: z.number().min(0.2).max(5).default(1),
+  /**
+   * splitmuxsink holds back one GOP to cut segments at keyframes, so a crash can lose
+   * up to one GOP plus encoder latency: 0.5 s keeps that under the 1 s the agency allows.
+   */
+  gopSeconds: z.number().min(0.2).max(5).default(0.5),
 });
 
 export const PathsSchema = z.object({

@@ -54,6 +54,7 @@ export class ChannelSupervisor {
   private pendingGap: { from: number; cause: string } | undefined;
   private lastEnd: number | undefined;
   private exited: Promise<void> = Promise.resolve();
+  private alarmRaised = false;
   ok = false;
   restarts = 0;
 
@@ -161,6 +162,9 @@ export class ChannelSupervisor {
         if (!this.ok) {
           this.ok = true;
           deps.bus.emit('channel.state', { channel: deps.channel, ok: true, fps: deps.fps });
+        }
+        if (this.alarmRaised) {
+          this.alarmRaised = false;
           deps.bus.emit('alarm.cleared', { kind: 'video.lost', subject: deps.channel, message: 'media flowing again', at: deps.clock.now() });
         }
         if (deps.clock.now() - this.runStartedAt > HEALTHY_AFTER_MS) this.failures = 0;
@@ -221,7 +225,10 @@ export class ChannelSupervisor {
       this.ok = false;
       deps.bus.emit('channel.state', { channel: deps.channel, ok: false, fps: 0 });
     }
-    deps.bus.emit('alarm.raised', { kind: 'video.lost', subject: deps.channel, message: cause, at: deps.clock.now() });
+    if (!this.alarmRaised) {
+      this.alarmRaised = true;
+      deps.bus.emit('alarm.raised', { kind: 'video.lost', subject: deps.channel, message: cause, at: deps.clock.now() });
+    }
     const delay = Math.min(deps.settings.restartMaxMs, deps.settings.restartInitialMs * 2 ** this.failures);
     this.failures++;
     this.restarts++;

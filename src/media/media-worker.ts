@@ -16,6 +16,10 @@ const gst = require('gstreamer-superficial') as typeof Gst;
 let pipeline: Gst.Pipeline | undefined;
 let lastProgress = Date.now();
 let stopping = false;
+let playing = false;
+
+/** A pipeline that has not reached PLAYING by then is treated as failed to start. */
+const START_SECONDS = 5;
 
 function send(msg: FromWorker): void {
   if (process.connected) process.send?.(FromWorkerSchema.parse(msg));
@@ -53,6 +57,7 @@ function onBus(msg: Gst.BusMessage): void {
       break;
     case 'state-changed':
       if (msg._src_element_name?.startsWith('pipeline') && msg['new-state'] === 'GST_STATE_PLAYING') {
+        playing = true;
         send({ type: 'playing', wallBase: Date.now() });
       }
       break;
@@ -83,9 +88,21 @@ process.on('message', (raw: unknown) => {
       send({ type: 'error', message: `cannot build pipeline: ${err instanceof Error ? err.message : String(err)}` });
       finish(2);
     }
-    pipeline!.pollBus(onBus);
+    // play() before pollBus(): the binding stops polling after a message that arrives
+    // while the pipeline is still in NULL, which would silence a pipeline that runs.
     pipeline!.play();
+    pipeline!.pollBus(onBus);
     lastProgress = Date.now();
+    setTimeout(() => {
+      if (playing || stopping) return;
+      // It failed to start, so it sits in NULL and the binding delivers one message per
+      // pollBus(): drain a few to find GStreamer's own error, then give up.
+      for (let i = 0; i < 16; i++) pipeline!.pollBus(onBus);
+      setTimeout(() => {
+        send({ type: 'error', message: `pipeline did not start within ${START_SECONDS} s (device missing or busy?)` });
+        finish(4);
+      }, 500);
+    }, START_SECONDS * 1000).unref();
     const stallMs = msg.stallSeconds * 1000;
     setInterval(() => {
       if (!stopping && Date.now() - lastProgress > stallMs) {

@@ -76,6 +76,8 @@ export class CaseSessions {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: Array<() => void> = [];
   private ticker: NodeJS.Timeout | undefined;
+  /** Channels whose media is lost now: since when and why (from video.lost alarms). */
+  private readonly down = new Map<string, { since: number; cause: string }>();
 
   constructor(private readonly deps: CaseSessionsDeps) {}
 
@@ -88,6 +90,16 @@ export class CaseSessions {
     this.unsubscribe.push(bus.on('segment.opened', (seg) => this.serial(() => this.deps.ring.opened(seg))));
     this.unsubscribe.push(bus.on('segment.closed', (seg) => this.serial(() => this.onSegmentClosed(seg))));
     this.unsubscribe.push(bus.on('recording.gap', (gap) => this.serial(() => this.onGap(gap))));
+    this.unsubscribe.push(
+      bus.on('alarm.raised', (a) => {
+        if (a.kind === 'video.lost' && !this.down.has(a.subject)) this.down.set(a.subject, { since: a.at, cause: a.message });
+      }),
+    );
+    this.unsubscribe.push(
+      bus.on('alarm.cleared', (a) => {
+        if (a.kind === 'video.lost') this.down.delete(a.subject);
+      }),
+    );
     await this.serial(async () => {
       for (const c of this.active.values()) await this.claimExisting(c);
     });
@@ -274,6 +286,18 @@ export class CaseSessions {
     for (const s of segs) if (c.windowEnd !== undefined && s.end !== undefined && s.end >= c.windowEnd) done.add(s.channel);
   }
 
+  private async lastMediaEnd(c: CaseRecord, channel: string): Promise<number> {
+    let end = c.windowStart;
+    for (const link of await this.deps.store.caseSegments.values(StoreClass.caseSegmentRange(c.id))) {
+      if (link.channel !== channel) continue;
+      const seg = await this.deps.store.segments.get(link.segmentId);
+      if (seg && seg.end > end) end = seg.end;
+    }
+    // A gap already recorded for this channel (the outage resumed) is not repeated.
+    for (const g of c.gaps) if (g.channel === channel && g.to > end) end = g.to;
+    return Math.min(end, c.windowEnd ?? end);
+  }
+
   /** Close cases whose every channel reached the window's end, or whose deadline passed. */
   private async finishOverdue(): Promise<void> {
     const { deps } = this;
@@ -285,6 +309,12 @@ export class CaseSessions {
       const done = this.channelsDone.get(c.id) ?? new Set();
       const complete = deps.channels.every((ch) => done.has(ch));
       if (!complete && now < c.windowEnd + graceMs) continue;
+      // A channel that never reached the window's end leaves a gap up to it, with its cause.
+      for (const ch of deps.channels.filter((ch) => !done.has(ch))) {
+        const from = await this.lastMediaEnd(c, ch);
+        const down = this.down.get(ch);
+        c.gaps.push({ channel: ch, from, to: c.windowEnd, cause: down ? `media lost: ${down.cause}` : 'no media delivered by the channel' });
+      }
       c.status = 'closed';
       c.closedAt = now;
       await deps.store.cases.put(c.id, c);

@@ -1,0 +1,149 @@
+/**
+ * Recording core figures (issue 2):
+ * - framesLost / samplesLost over a 30 s case (target 0)
+ * - triggerToFirstFrameSeconds − preRecordSeconds (target 0 … one segment)
+ * - mediaSecondsLostAfterKill9 of the whole service (target ≤ 1)
+ * - cpuRatio: CPU s of the service (main + workers) ÷ CPU s of gst-launch-1.0 running the
+ *   identical pipeline for the same time (target ≤ 1.10)
+ * - mainRssMb (target ≤ 120)
+ */
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { App } from '../src/app.js';
+import { silentLogger } from '../src/core/logger.js';
+import { loadTemplate, renderTemplate } from '../src/media/pipeline-template.js';
+import { parseConfig } from '../src/config/load.js';
+import type { Config } from '../src/config/schema.js';
+import { HostClient } from '../test/helpers/host-client.js';
+import { continuity, probeFile } from '../test/helpers/media-probe.js';
+import { caseFiles, waitClosed } from '../test/helpers/case-media.js';
+import { sleep, tempDir } from '../test/helpers/test-config.js';
+import { cpuSeconds, memoryMb } from './proc-stats.js';
+import { osdText } from '../src/osd/osd-text.js';
+
+function benchConfig(dataDir: string, pre: number): Config {
+  // One channel with the test template's own defaults (640x360, 25 fps): the same
+  // pipeline gst-launch-1.0 runs for the CPU comparison.
+  return parseConfig({
+    deviceId: 'BENCH-1',
+    kind: 'counter',
+    channels: [{ id: 'cam1', template: 'test-av' }],
+    recording: { preRecordSeconds: pre, postRecordSeconds: 1 },
+    paths: { dataDir },
+  });
+}
+
+async function continuityAndPreEvent(): Promise<Record<string, number>> {
+  const dir = await tempDir('casecam-bench-');
+  const pre = 5;
+  const config = benchConfig(dir, pre);
+  const app = new App({ config, log: silentLogger() });
+  await app.start();
+  const rec = app.recorder;
+  try {
+    await sleep((pre + 3) * 1000);
+    const { caseId } = await rec.sessions.open({ trigger: 'application.accepted', source: 'bench' });
+    const trigger = (await rec.store.cases.get(caseId))!.openTrigger.at;
+    await sleep(30_000);
+    await rec.sessions.close({ caseId, trigger: 'documents.served', source: 'bench' });
+    await waitClosed(rec, caseId);
+    const files = (await caseFiles(rec, caseId)).get('cam1')!;
+    const probed = [];
+    for (const f of files) probed.push(await probeFile(f.path));
+    const c = continuity(probed, 25);
+    const first = files[0]!;
+    const wallBase = first.start - Number(BigInt(first.runningStartNs) / 1_000_000n);
+    const lead = (trigger - (wallBase + probed[0]!.video[0]!)) / 1000;
+    return {
+      segments: files.length,
+      videoFrames: c.videoFrames,
+      framesLost: c.videoLost,
+      framesDuplicated: c.videoDuplicated,
+      samplesLost: c.audioLostSamples,
+      samplesDuplicated: c.audioDuplicatedSamples,
+      preRecordSeconds: pre,
+      triggerToFirstFrameSeconds: Math.round(lead * 1000) / 1000,
+      offsetBeyondPreRecordSeconds: Math.round((lead - pre) * 1000) / 1000,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
+async function lostAfterKill9(runs: number): Promise<{ perRun: number[]; max: number }> {
+  const perRun: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = await tempDir('casecam-bench-kill-');
+    const config = benchConfig(dir, 2);
+    const host = await HostClient.start(config, dir);
+    await sleep(3000);
+    await host.call('open', { caseId: `KILL-${i}` });
+    await sleep(4000 + i * 700); // land the kill at different points of a segment
+    const killedAt = await host.kill9();
+    const app = new App({ config, log: silentLogger() });
+    await app.start();
+    await app.recorder.sessions.idle();
+    const files = (await caseFiles(app.recorder, `KILL-${i}`)).get('cam1')!.filter((s) => s.start < killedAt);
+    const last = files[files.length - 1]!;
+    const probed = await probeFile(last.path);
+    const wallBase = last.start - Number(BigInt(last.runningStartNs) / 1_000_000n);
+    perRun.push(Math.round(killedAt - (wallBase + probed.video[probed.video.length - 1]!)) / 1000);
+    await app.stop();
+  }
+  return { perRun, max: Math.max(...perRun) };
+}
+
+async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
+  const dir = await tempDir('casecam-bench-cpu-');
+  const config = benchConfig(dir, 5);
+  const host = await HostClient.start(config, dir);
+  await sleep(5000);
+  await host.call('open', { caseId: 'CPU-1' }); // a case open: sealing and hashing included
+  const pids = await host.call<{ main: number; workers: number[] }>('pids');
+  const all = [pids.main, ...pids.workers];
+  const before = all.reduce((s, p) => s + cpuSeconds(p), 0);
+  await sleep(seconds * 1000);
+  const service = all.reduce((s, p) => s + cpuSeconds(p), 0) - before;
+  const mem = memoryMb(pids.main);
+  await host.stop();
+
+  const gstDir = path.join(dir, 'gst');
+  await mkdir(gstDir);
+  const tpl = await loadTemplate('test-av');
+  const desc = renderTemplate(tpl, {
+    template: 'test-av',
+    params: {},
+    fps: 25,
+    gopSeconds: config.recording.gopSeconds,
+    segmentSeconds: config.recording.segmentSeconds,
+    location: path.join(gstDir, 'x_%05d.mkv'),
+  });
+  // The identical pipeline, with the same watermark text the service sets once a second.
+  const text = osdText({ deviceId: config.deviceId, officerId: config.officerId, caseIds: ['CPU-1'] });
+  const identical = desc.replace('clockoverlay name=osd', `clockoverlay name=osd text="${text}"`);
+  const gst = spawn('gst-launch-1.0', ['-q', '-e', identical], { stdio: 'ignore' });
+  await sleep(5000);
+  const g0 = cpuSeconds(gst.pid!);
+  await sleep(seconds * 1000);
+  const gstCpu = cpuSeconds(gst.pid!) - g0;
+  gst.kill('SIGINT');
+  await new Promise((r) => gst.once('exit', r));
+  return {
+    seconds,
+    serviceCpuSeconds: Math.round(service * 100) / 100,
+    gstLaunchCpuSeconds: Math.round(gstCpu * 100) / 100,
+    cpuRatio: Math.round((service / gstCpu) * 1000) / 1000,
+    mainRssMb: mem.rssMb,
+    mainPeakRssMb: mem.peakRssMb,
+  };
+}
+
+export default async function recordingBench(): Promise<Record<string, unknown>> {
+  return {
+    continuity: await continuityAndPreEvent(),
+    mediaSecondsLostAfterKill9: await lostAfterKill9(3),
+    cpu: await cpuAndMemory(20),
+    targets: { framesLost: 0, offsetBeyondPreRecordSeconds: '0..2', mediaSecondsLostAfterKill9: '≤ 1', cpuRatio: '≤ 1.10', mainRssMb: '≤ 120' },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Runs the real service (App) in a child process so tests and benchmarks can kill it
+ * with SIGKILL. Started with fork(); argv[2] is a JSON config file. Commands arrive as
+ * IPC messages {id, op, args} and are answered {id, ok, result|error}.
+ */
+import { readFile } from 'node:fs/promises';
+import { App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/core/logger.js';
+import { errorMessage } from '../../src/core/errors.js';
+
+const config = parseConfig(JSON.parse(await readFile(process.argv[2]!, 'utf8')));
+const log = createLogger({ level: process.env.CASECAM_LOG_LEVEL ?? 'warn', pretty: false });
+const app = new App({ config, log });
+const { recorder } = app;
+
+type Op = (args: Record<string, unknown>) => Promise<unknown> | unknown;
+const ops: Record<string, Op> = {
+  open: (a) => recorder.sessions.open({ caseId: a.caseId as string, trigger: (a.trigger as string) ?? 'application.accepted', source: 'test' }),
+  marker: (a) => recorder.sessions.marker({ caseId: a.caseId as string, type: (a.type as string) ?? 'inquiry', source: 'test' }),
+  close: (a) => recorder.sessions.close({ caseId: a.caseId as string, trigger: (a.trigger as string) ?? 'documents.served', reason: a.reason as string, source: 'test' }),
+  state: () => recorder.state(),
+  pids: () => ({ main: process.pid, workers: recorder.supervisors.map((s) => s.pid) }),
+  stop: async () => {
+    await app.stop();
+    setTimeout(() => process.exit(0), 50);
+    return true;
+  },
+};
+
+process.on('message', (raw) => {
+  const { id, op, args } = raw as { id: number; op: string; args: Record<string, unknown> };
+  Promise.resolve()
+    .then(() => {
+      const fn = ops[op];
+      if (!fn) throw new Error(`unknown op ${op}`);
+      return fn(args ?? {});
+    })
+    .then(
+      (result) => process.send?.({ id, ok: true, result }),
+      (err: unknown) => process.send?.({ id, ok: false, error: errorMessage(err) }),
+    );
+});
+
+await app.start();
+process.send?.({ id: 0, ok: true, result: 'started' });

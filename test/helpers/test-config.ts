@@ -1,0 +1,41 @@
+/** Small, fast configurations for tests: low resolution test sources in a temp dir. */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+
+export async function tempDir(prefix = 'casecam-test-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+export function testConfig(dataDir: string, opts: { channels?: number; preRecordSeconds?: number; postRecordSeconds?: number; deviceId?: string } = {}): Config {
+  const n = opts.channels ?? 1;
+  return parseConfig({
+    deviceId: opts.deviceId ?? 'TEST-BOX-1',
+    kind: 'counter',
+    officerId: 'OFC-7',
+    site: 'Test window',
+    channels: Array.from({ length: n }, (_, i) => ({
+      id: `cam${i + 1}`,
+      template: 'test-av',
+      params: { width: 160, height: 120, bitrate: 200, pattern: i === 0 ? 'smpte' : 'ball' },
+    })),
+    recording: { preRecordSeconds: opts.preRecordSeconds ?? 4, postRecordSeconds: opts.postRecordSeconds ?? 1 },
+    supervisor: { restartInitialMs: 200 },
+    paths: { dataDir },
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `check` every 100 ms until it returns a value or `ms` passes. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms: number, what: string): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Crashes: the media worker alone, and the whole service, killed with SIGKILL in the
+ * middle of a case. Nothing written before the kill may be lost from the index, at
+ * most the last second of media may be lost, and the case records the gap and why.
+ */
+import test from 'ava';
+import { readdir } from 'node:fs/promises';
+import { App } from '../../src/app.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { GapEvent, AlarmEvent } from '../../src/core/events.js';
+import { sha256File } from '../../src/recording/durable-files.js';
+import { probeFile } from '../helpers/media-probe.js';
+import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
+import { caseFiles, waitClosed } from '../helpers/case-media.js';
+import { HostClient } from '../helpers/host-client.js';
+import type { SegmentRecord } from '../../src/store/records.js';
+
+/** Wall-clock time of the last video frame in a sealed segment. */
+async function lastFrameAt(seg: SegmentRecord & { path: string }): Promise<number> {
+  const probed = await probeFile(seg.path);
+  const wallBase = seg.start - Number(BigInt(seg.runningStartNs) / 1_000_000n);
+  return wallBase + probed.video[probed.video.length - 1]!;
+}
+
+test('kill -9 of the media worker: recording resumes within 2 s and the gap is in the case', async (t) => {
+  const dir = await tempDir();
+  const config = testConfig(dir, { channels: 1, preRecordSeconds: 2, postRecordSeconds: 1 });
+  const app = new App({ config, log: silentLogger() });
+  await app.start();
+  t.teardown(() => app.stop());
+  const rec = app.recorder;
+  const gaps: GapEvent[] = [];
+  const alarms: Array<[string, AlarmEvent]> = [];
+  rec.bus.on('recording.gap', (g) => void gaps.push(g));
+  rec.bus.on('alarm.raised', (a) => void alarms.push(['raised', a]));
+  rec.bus.on('alarm.cleared', (a) => void alarms.push(['cleared', a]));
+
+  await sleep(3000);
+  const { caseId } = await rec.sessions.open({ caseId: 'W-1', trigger: 'investigation.started', source: 'test' });
+  await sleep(4000);
+  const pid = rec.supervisors[0]!.pid!;
+  const killedAt = Date.now();
+  process.kill(pid, 'SIGKILL');
+  const gap = await waitFor(() => gaps[0], 10_000, 'a recording.gap event');
+  t.true(gap.to - killedAt <= 2000, `media again ${gap.to - killedAt} ms after the kill`);
+  t.regex(gap.cause, /SIGKILL/);
+  t.is(gap.channel, 'cam1');
+  t.deepEqual(
+    alarms.map(([what, a]) => `${what} ${a.kind} ${a.subject}`),
+    ['raised video.lost cam1', 'cleared video.lost cam1'],
+  );
+
+  await sleep(3000);
+  await rec.sessions.close({ caseId, trigger: 'documents.served', source: 'test' });
+  await waitClosed(rec, caseId);
+  const c = (await rec.store.cases.get(caseId))!;
+  t.is(c.gaps.length, 1);
+  t.is(c.gaps[0]!.cause, gap.cause);
+  const files = (await caseFiles(rec, caseId)).get('cam1')!;
+  t.true(files.some((s) => s.start >= gap.to), 'segments after the restart are claimed');
+  const cut = files.find((s) => s.partial);
+  t.truthy(cut, 'the segment cut by the kill is sealed, marked partial');
+  t.true(killedAt - (await lastFrameAt(cut!)) <= 1000, 'at most 1 s of media lost before the kill');
+  t.is(rec.supervisors[0]!.restarts, 1);
+});
+
+test('kill -9 of the whole service: segments indexed and hashed, ≤ 1 s lost, the case continues with the gap', async (t) => {
+  const dir = await tempDir();
+  const config = testConfig(dir, { channels: 1, preRecordSeconds: 2, postRecordSeconds: 1 });
+  const host = await HostClient.start(config, dir);
+  await sleep(3000);
+  await host.call('open', { caseId: 'K-9' });
+  await sleep(5000);
+  const killedAt = await host.kill9();
+  const ringBefore = (await readdir(`${dir}/ring`)).filter((f) => f.endsWith('.mkv'));
+  t.true(ringBefore.length > 0, 'the kill left segments in the ring');
+
+  const app = new App({ config, log: silentLogger() });
+  const gaps: GapEvent[] = [];
+  app.recorder.bus.on('recording.gap', (g) => void gaps.push(g));
+  await app.start();
+  t.teardown(() => app.stop());
+  const rec = app.recorder;
+  t.false(rec.recovery!.cleanShutdown);
+  t.true(rec.recovery!.partialSegments.length + rec.recovery!.ringFilesAdopted >= 1, 'the segment being written was recovered');
+  t.is((await rec.store.cases.get('K-9'))!.status, 'open', 'the case continues');
+
+  // Every segment of the case written before the kill is indexed, and its hash is right.
+  await rec.sessions.idle();
+  const before = (await caseFiles(rec, 'K-9')).get('cam1')!.filter((s) => s.start < killedAt);
+  t.true(before.length >= 4, `${before.length} segments from before the kill`);
+  for (const s of before) t.is((await sha256File(s.path)).sha256, s.sha256, `${s.id} hash`);
+  for (const f of ringBefore) {
+    const id = f.replace(/\.mkv$/, '');
+    const seg = await rec.store.segments.get(id);
+    t.truthy(seg, `${id}, in the ring at the kill, is sealed`);
+  }
+  const last = before[before.length - 1]!;
+  const lost = killedAt - (await lastFrameAt(last));
+  t.true(lost <= 1000, `${lost} ms of media lost at the kill`);
+
+  const gap = await waitFor(() => gaps[0], 15_000, 'the restart gap');
+  t.regex(gap.cause, /unclean stop/);
+  t.true(gap.from <= killedAt && gap.to > killedAt);
+  await sleep(2500);
+  await rec.sessions.close({ caseId: 'K-9', trigger: 'documents.served', source: 'test' });
+  await waitClosed(rec, 'K-9');
+  const c = (await rec.store.cases.get('K-9'))!;
+  t.is(c.gaps.length, 1);
+  t.regex(c.gaps[0]!.cause, /unclean stop/);
+  t.true((await caseFiles(rec, 'K-9')).get('cam1')!.some((s) => s.start >= gap.to), 'recording after the restart is in the case');
+});
