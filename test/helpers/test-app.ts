@@ -1,11 +1,10 @@
 /** A real recorder (one 160×120 test-source channel, temp data dir) with the MQTT uplink wired to `brokerUrl`. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { wireUplink } from '../../src/uplink/wire-uplink.js';
+import { tempDir, testConfig } from './test-config.js';
 import type { Uplink } from '../../src/uplink/uplink.js';
 import type { MqttConfig } from '../../src/uplink/uplink-config.js';
 
@@ -22,14 +21,11 @@ export async function startDevice(opts: {
   mqtt?: Partial<MqttConfig>;
   dataDir?: string;
 }): Promise<TestDevice> {
-  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'uplink-')));
+  const dataDir = opts.dataDir ?? (await tempDir('uplink-'));
+  const small = testConfig(dataDir, { deviceId: opts.deviceId ?? 'TEST-01', preRecordSeconds: 2, postRecordSeconds: 0 });
   const config = parseConfig({
-    deviceId: opts.deviceId ?? 'TEST-01',
-    kind: 'counter',
-    officerId: 'OFF-1',
-    channels: [{ id: 'cam1', template: 'test-av', fps: 10, params: { width: 160, height: 120, bitrate: 100 } }],
-    recording: { preRecordSeconds: 2, postRecordSeconds: 0, segmentSeconds: 1 },
-    paths: { dataDir },
+    ...small,
+    recording: { ...small.recording, segmentSeconds: 1 },
     mqtt: { reconnectInitialMs: 100, reconnectMaxMs: 1000, keepaliveSeconds: 5, healthSeconds: 60, ...opts.mqtt },
   });
   const app = new App({ config, log: silentLogger() });
