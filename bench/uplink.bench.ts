@@ -11,6 +11,8 @@ import { Store } from '../src/store/store.js';
 import { silentLogger } from '../src/core/logger.js';
 import { Outbox } from '../src/uplink/outbox.js';
 import { Connection } from '../src/uplink/connection.js';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { Mosquitto } from '../test/helpers/mosquitto.js';
 import { Watcher } from '../test/helpers/mqtt-watch.js';
 import { startDevice } from '../test/helpers/test-app.js';
@@ -33,9 +35,24 @@ async function drain(broker: Mosquitto): Promise<Record<string, unknown>> {
     const check = () => (outbox.depth() === BACKLOG ? resolve() : setTimeout(check, 20));
     check();
   });
-  const fleet = await Watcher.connect(broker.url, [topic]);
+  // The fleet side is a separate process (mosquitto_sub), so it does not share the device's event loop.
+  const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-i', 'bench-fleet', '-t', topic, '-t', 'bench/probe'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const seqs: number[] = [];
-  fleet.client.on('message', (_t, p) => seqs.push((JSON.parse(p.toString()) as { seq: number }).seq));
+  let subscribed = false;
+  readline.createInterface({ input: sub.stdout! }).on('line', (line) => {
+    if (line === 'probe') subscribed = true;
+    const m = /"seq":(\d+)/.exec(line);
+    if (m) seqs.push(Number(m[1]));
+  });
+  // Wait (bounded) until mosquitto_sub's subscription is in place.
+  const prober = await Watcher.connect(broker.url, []);
+  for (let i = 0; i < 100 && !subscribed; i++) {
+    prober.client.publish('bench/probe', 'probe', { qos: 0 });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await prober.close();
   let t0 = 0;
   const conn = new Connection({
     url: broker.url,
@@ -54,7 +71,7 @@ async function drain(broker: Mosquitto): Promise<Record<string, unknown>> {
     onMessage: () => undefined,
   });
   conn.start();
-  await fleet.until(() => new Set(seqs).size >= BACKLOG, 'backlog at the subscriber', 120_000).catch(() => undefined);
+  for (const until = Date.now() + 120_000; new Set(seqs).size < BACKLOG && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - t0) / 1000;
   await outbox.drained();
   const firstSeen = seqs.filter((s, i) => seqs.indexOf(s) === i);
@@ -70,7 +87,7 @@ async function drain(broker: Mosquitto): Promise<Record<string, unknown>> {
   };
   await conn.stop();
   await outbox.stop();
-  await fleet.close();
+  sub.kill();
   await store.close();
   await rm(dir, { recursive: true, force: true });
   return result;
@@ -83,6 +100,12 @@ async function commandToState(broker: Mosquitto): Promise<Record<string, unknown
   const base = 'casecam/BENCH-CMD';
   const fleet = await Watcher.connect(broker.url, [`${base}/state`, `${base}/cmd/reply`]);
   const latencies: number[] = [];
+  // The device runs in this process: split each latency at the moment the case opened.
+  const toOpened: number[] = [];
+  let openedAt = 0;
+  dev.app.recorder.bus.on('case.opened', () => {
+    openedAt = performance.now();
+  });
   try {
     await fleet.until(() => dev.uplink.connected, 'device connected', 20_000);
     for (let i = 0; i < COMMANDS; i++) {
@@ -95,6 +118,7 @@ async function commandToState(broker: Mosquitto): Promise<Record<string, unknown
         'state showing the case',
       );
       latencies.push(performance.now() - t0);
+      toOpened.push(openedAt - t0);
       fleet.client.publish(`${base}/cmd`, JSON.stringify({ requestId: `stop-${caseId}`, action: 'record.stop', caseId, reason: 'benchmark' }), { qos: 1 });
       await fleet.until(() => fleet.json<{ requestId: string }>(`${base}/cmd/reply`).some((r) => r.requestId === `stop-${caseId}`), 'stop reply');
     }
@@ -103,7 +127,10 @@ async function commandToState(broker: Mosquitto): Promise<Record<string, unknown
     await dev.dispose();
   }
   const sorted = [...latencies].sort((a, b) => a - b);
+  const opened = [...toOpened].sort((a, b) => a - b);
   return {
+    caseOpenedP50Ms: Number(percentile(opened, 50).toFixed(2)),
+    caseOpenedP99Ms: Number(percentile(opened, 99).toFixed(2)),
     commands: latencies.length,
     p50Ms: Number(percentile(sorted, 50).toFixed(2)),
     p99Ms: Number(percentile(sorted, 99).toFixed(2)),
@@ -120,3 +147,4 @@ export default async function uplinkBench(): Promise<Record<string, unknown>> {
     await broker.dispose();
   }
 }
+

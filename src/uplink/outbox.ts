@@ -18,6 +18,8 @@ import type { Table } from '../store/table.js';
 import { Store } from '../store/store.js';
 import { OutboxItemSchema, type OutboxItem } from '../store/outbox-record.js';
 
+const READ_AHEAD = 500;
+
 export type Priority = OutboxItem['priority'];
 export type NewItem = Omit<OutboxItem, 'seq' | 'at'>;
 /** Publishes one item; resolves on the broker's acknowledgement, rejects when the connection is lost. */
@@ -48,6 +50,10 @@ export interface DropReport {
 export class Outbox {
   /** Every stored item in seq order (small: no payloads). */
   private index: IndexEntry[] = [];
+  /** Seqs still stored (not acknowledged, not dropped). */
+  private readonly live = new Set<number>();
+  /** Items read ahead from LevelDB, from `cursor` on, in seq order (one read serves many sends). */
+  private ahead: OutboxItem[] = [];
   private totalBytes = 0;
   private nextSeq = 0;
   private sender: Sender | undefined;
@@ -75,6 +81,7 @@ export class Outbox {
 
   async start(): Promise<void> {
     this.index = [];
+    this.live.clear();
     this.totalBytes = 0;
     for (const item of await this.deps.table.values()) this.remember(item);
     const last = this.index[this.index.length - 1];
@@ -125,6 +132,7 @@ export class Outbox {
     this.generation++;
     this.sender = sender;
     this.inFlight.clear();
+    this.ahead = [];
     this.cursor = this.index[0]?.seq ?? this.nextSeq;
     this.pump();
   }
@@ -134,6 +142,7 @@ export class Outbox {
     this.generation++;
     this.sender = undefined;
     this.inFlight.clear();
+    this.ahead = [];
   }
 
   /** Resolves when nothing is waiting (for tests and benchmarks). */
@@ -145,6 +154,7 @@ export class Outbox {
   private remember(item: OutboxItem): void {
     const bytes = item.payload.length + item.topic.length + 64;
     this.index.push({ seq: item.seq, at: item.at, bytes, priority: item.priority });
+    this.live.add(item.seq);
     this.totalBytes += bytes;
   }
 
@@ -155,6 +165,7 @@ export class Outbox {
       if (!victims.length) return;
       const gone = new Set(victims.map((v) => v.seq));
       this.index = this.index.filter((e) => !gone.has(e.seq));
+      for (const seq of gone) this.live.delete(seq);
       for (const p of ['telemetry', 'normal'] as const) {
         const mine = victims.filter((v) => v.priority === p);
         if (!mine.length) continue;
@@ -208,21 +219,23 @@ export class Outbox {
 
   private async pumpLoop(gen: number): Promise<void> {
     while (gen === this.generation && this.wantsMore()) {
-      const room = this.deps.limits.window - this.inFlight.size;
-      const batch = await this.deps.table.values({ gte: Store.seqKey(this.cursor), limit: room });
-      if (gen !== this.generation) return;
-      const last = this.index[this.index.length - 1]?.seq ?? -1;
-      const ready = batch.filter((item) => item.seq <= last);
-      if (!ready.length) return;
-      for (const item of ready) {
-        this.cursor = item.seq + 1;
-        this.inFlight.add(item.seq);
-        const sender = this.sender!;
-        sender(item).then(
-          () => this.onAck(gen, item.seq),
-          () => this.onFail(gen),
-        );
+      if (!this.ahead.length) {
+        const batch = await this.deps.table.values({ gte: Store.seqKey(this.cursor), limit: READ_AHEAD });
+        if (gen !== this.generation) return;
+        const last = this.index[this.index.length - 1]?.seq ?? -1;
+        // Only what enqueue() has finished with: later seqs are not yet in the index.
+        this.ahead = batch.filter((item) => item.seq <= last).reverse();
+        if (!this.ahead.length) return;
       }
+      const item = this.ahead.pop()!;
+      this.cursor = item.seq + 1;
+      if (!this.live.has(item.seq)) continue; // dropped since it was read
+      this.inFlight.add(item.seq);
+      const sender = this.sender!;
+      sender(item).then(
+        () => this.onAck(gen, item.seq),
+        () => this.onFail(gen),
+      );
     }
   }
 
@@ -254,6 +267,7 @@ export class Outbox {
     const seqs = this.acked.splice(0);
     if (!seqs.length) return;
     const gone = new Set(seqs);
+    for (const seq of seqs) this.live.delete(seq);
     let bytes = 0;
     this.index = this.index.filter((e) => {
       if (!gone.has(e.seq)) return true;
