@@ -215,7 +215,7 @@ export class Uplink {
     const responseTopic = packet.properties?.responseTopic;
     const correlation = packet.properties?.correlationData;
     void this.dispatcher
-      .handle(payload)
+      .handle(payload, { retained: packet.retain })
       .then(async (reply) => {
         this.queueState();
         await this.reply(reply, responseTopic, correlation);

@@ -5,6 +5,7 @@
  * - Every message gets one reply, whatever it holds: broken UTF-8, broken JSON,
  *   unknown action, invalid field, or a handler that fails. Nothing thrown here
  *   escapes to the connection.
+ * - A retained command (replayed by the broker on every subscribe) is refused, never run.
  * - A repeated requestId is answered again with the first reply (marked `repeated`)
  *   and not executed twice; a repeat that arrives while the first is still running
  *   waits for the same result. The memory of request IDs is bounded (oldest forgotten).
@@ -56,7 +57,8 @@ export class CommandDispatcher {
     private readonly log: Logger,
   ) {}
 
-  async handle(payload: Buffer): Promise<Reply> {
+  /** `retained`: the broker delivered a retained message, i.e. an old command replayed on subscribe. */
+  async handle(payload: Buffer, opts: { retained?: boolean } = {}): Promise<Reply> {
     let requestId: string | null = null;
     let action: string | null = null;
     try {
@@ -66,6 +68,9 @@ export class CommandDispatcher {
       if (requestId === null) {
         const r = RequestIdSchema.safeParse((raw as { requestId?: unknown }).requestId);
         throw new Refusal('invalid-field', r.success ? 'requestId is missing' : formatIssues(r.error, 'requestId'));
+      }
+      if (opts.retained) {
+        throw new Refusal('bad-request', 'a retained command is not executed: it would run again on every reconnect; publish commands without retain');
       }
       const earlier = this.seen.get(requestId);
       if (earlier) return { ...(await earlier), repeated: true, ts: this.ctx.clock.now() };
