@@ -54,7 +54,8 @@ export class Uplink {
   private readonly rate: RecordingRate;
   private readonly off: Array<() => void> = [];
   private healthTimer: NodeJS.Timeout | undefined;
-  private stateQueued = false;
+  /** The last state published on this connection (without its timestamp), to skip repeats. */
+  private lastState = '';
   private healthRunning: Promise<void> | undefined;
   private readonly startedAt: number;
   private stopping = false;
@@ -90,7 +91,7 @@ export class Uplink {
     await this.outbox.start();
     for (const type of FORWARDED) this.off.push(deps.bus.on(type, (e) => this.forward(type, e)));
     for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state'] as const) {
-      this.off.push(deps.bus.on(type, () => this.queueState()));
+      this.off.push(deps.bus.on(type, () => this.stateChanged()));
     }
     this.alarms.start();
     this.rate.start();
@@ -159,6 +160,7 @@ export class Uplink {
     await conn.subscribe(this.topics.cmd).catch((err: unknown) => deps.log.error({ err }, 'cannot subscribe to commands'));
     const retained = { qos: 1 as const, retain: true };
     await conn.publish(this.topics.status, 'online', retained);
+    this.lastState = '';
     await this.publishState();
     const inventory = await inventoryReport(deps.config, deps.recorder.paths.evidenceDir, deps.clock);
     await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
@@ -178,18 +180,21 @@ export class Uplink {
     }
   }
 
-  private queueState(): void {
-    if (this.stateQueued) return;
-    this.stateQueued = true;
-    setImmediate(() => {
-      this.stateQueued = false;
-      void this.publishState().catch((err: unknown) => this.deps.log.debug({ err }, 'state not published (offline)'));
-    });
+  /**
+   * Published at once, inside the bus listener: the packet is written before whatever
+   * the recorder does next (sealing the pre-record), which keeps command → state fast.
+   */
+  private stateChanged(): void {
+    void this.publishState().catch((err: unknown) => this.deps.log.debug({ err }, 'state not published (offline)'));
   }
 
   private async publishState(): Promise<void> {
     if (!this.conn?.connected) return;
-    const state = StateSchema.parse({ ...this.deps.recorder.state(), ts: this.deps.clock.now() });
+    const current = this.deps.recorder.state();
+    const key = JSON.stringify(current);
+    if (key === this.lastState) return;
+    this.lastState = key;
+    const state = StateSchema.parse({ ...current, ts: this.deps.clock.now() });
     await this.conn.publish(this.topics.state, JSON.stringify(state), { qos: 1, retain: true });
   }
 
@@ -217,7 +222,7 @@ export class Uplink {
     void this.dispatcher
       .handle(payload, { retained: packet.retain })
       .then(async (reply) => {
-        this.queueState();
+        this.stateChanged();
         await this.reply(reply, responseTopic, correlation);
       })
       .catch((err: unknown) => this.deps.log.error({ err }, 'cannot queue a command reply'));
