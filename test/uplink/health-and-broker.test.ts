@@ -1,8 +1,11 @@
 /**
  * Health reports (at once when an alarm changes, with the service's own figures) and
- * the embedded aedes broker that `casecam run --simulate` uses when no broker is given.
+ * the embedded aedes broker that `casecam run --simulate` uses when no broker is given,
+ * and the `--broker` flag's check.
  */
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { Watcher } from '../helpers/mqtt-watch.js';
 import { startDevice } from '../helpers/test-app.js';
@@ -32,6 +35,17 @@ test('an alarm change sends health at once, with alarms, outbox depth, channels 
     dev.app.recorder.bus.emit('alarm.cleared', { kind: 'violent-resistance', subject: 'operator', message: 'resolved', at: Date.now() });
     const cleared = await fleet.until(() => fleet.json<{ alarms: unknown[] }>(`${base}/health`).slice(before + 1).find((x) => x.alarms.length === 0), 'health after clearing');
     t.deepEqual(cleared.alarms, []);
+
+    // Once segments have closed, minutes of recording left = free space / recent bytes per second.
+    type H = { recording: { minutesLeft: number | null; bytesPerSecond: number | null } };
+    const rated = () => fleet.json<H>(`${base}/health`).find((x) => x.recording.minutesLeft !== null);
+    for (let i = 0; i < 20 && !rated(); i++) {
+      await dev.uplink.publishHealth();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const withRate = await fleet.until(rated, 'health with minutes of recording left', 2000);
+    t.true(withRate.recording.bytesPerSecond! > 0);
+    t.true(withRate.recording.minutesLeft! > 0);
   } finally {
     await fleet.close();
     await dev.dispose();
@@ -56,4 +70,12 @@ test('the embedded broker listens on loopback only and falls back to a free port
     await second.stop();
     await first.stop();
   }
+});
+
+test('casecam run refuses a --broker that is not an mqtt:// or mqtts:// URL, with one clear line', (t) => {
+  const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const r = spawnSync(process.execPath, [main, 'run', '--simulate', '--broker', 'http://example.org'], { encoding: 'utf8', timeout: 20_000 });
+  t.not(r.status, 0);
+  t.regex(r.stderr, /--broker must be an mqtt:\/\/ or mqtts:\/\/ URL/);
+  t.is(r.stderr.trim().split('\n').length, 1);
 });
