@@ -10,7 +10,7 @@ export function createLogger(opts: { level?: string; pretty?: boolean; name?: st
     return pino({
       level,
       name: opts.name,
-      transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l' } },
+      transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', singleLine: true } },
     });
   }
   return pino({ level, name: opts.name }, pino.destination(2));

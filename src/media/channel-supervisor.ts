@@ -128,7 +128,7 @@ export class ChannelSupervisor {
     child.on('error', (err) => deps.log.error({ err, channel: deps.channel }, 'media worker process error'));
     child.on('message', (raw) => this.onMessage(raw));
     this.send({ type: 'start', channel: deps.channel, pipeline, stallSeconds: deps.settings.stallSeconds });
-    deps.log.info({ channel: deps.channel, pid: child.pid, runId: this.runId }, 'media worker started');
+    deps.log.info({ channel: deps.channel, workerPid: child.pid, runId: this.runId }, 'media worker started');
   }
 
   private onMessage(raw: unknown): void {

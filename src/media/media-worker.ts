@@ -21,24 +21,31 @@ let playing = false;
 /** A pipeline that has not reached PLAYING by then is treated as failed to start. */
 const START_SECONDS = 5;
 
+let unsent = 0;
+
 function send(msg: FromWorker): void {
-  if (process.connected) process.send?.(FromWorkerSchema.parse(msg));
+  if (!process.connected) return;
+  unsent++;
+  process.send?.(FromWorkerSchema.parse(msg), undefined, {}, () => unsent--);
 }
 
-function finish(code: number): never {
+/** Exit once the last messages (the final segment's close) have left, or after 1 s. */
+function finish(code: number): void {
   try {
     pipeline?.stop();
   } catch {
     /* exiting anyway */
   }
-  process.exit(code);
+  const until = Date.now() + 1000;
+  const check = () => (unsent <= 0 || Date.now() > until || !process.connected ? process.exit(code) : setTimeout(check, 10));
+  check();
 }
 
 function stop(): void {
   if (stopping) return;
   stopping = true;
-  if (!pipeline) finish(0);
-  pipeline!.sendEOS();
+  if (!pipeline) return finish(0);
+  pipeline.sendEOS();
   // EOS closes the last fragment cleanly; if the pipeline is wedged, leave anyway.
   setTimeout(() => finish(0), 3000).unref();
 }
@@ -86,7 +93,7 @@ process.on('message', (raw: unknown) => {
       pipeline = new gst.Pipeline(msg.pipeline);
     } catch (err) {
       send({ type: 'error', message: `cannot build pipeline: ${err instanceof Error ? err.message : String(err)}` });
-      finish(2);
+      return finish(2);
     }
     // play() before pollBus(): the binding stops polling after a message that arrives
     // while the pipeline is still in NULL, which would silence a pipeline that runs.
