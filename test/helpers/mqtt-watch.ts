@@ -20,9 +20,14 @@ export class Watcher {
   }
 
   static async connect(url: string, topics: string[], opts: IClientOptions = {}): Promise<Watcher> {
-    const client = await mqtt.connectAsync(url, { reconnectPeriod: 200, ...opts });
-    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
+    // Listen before the CONNACK: a resumed session's queued messages can arrive right behind it.
+    const client = mqtt.connect(url, { reconnectPeriod: 200, ...opts });
     const w = new Watcher(client);
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
     if (topics.length) await client.subscribeAsync(topics, { qos: 1 });
     return w;
   }

@@ -27,16 +27,17 @@ test('a broker restart in the middle of a recording loses no event, and order is
   // A persistent session: the broker keeps queuing for the fleet while it is away.
   const fleetOpts = { clientId: 'fleet-out', clean: false };
   let fleet = await Watcher.connect(broker.url, [`${base}/events`], fleetOpts);
-  const received: Ev[] = [];
-  const collect = (w: Watcher) => w.client.on('message', (topic, payload) => topic.endsWith('/events') && received.push(JSON.parse(payload.toString()) as Ev));
-  collect(fleet);
+  let before: Ev[] = [];
+  // Everything the fleet received, across both of its connections.
+  const received = (): Ev[] => [...before, ...fleet.json<Ev>(`${base}/events`)];
   try {
     await fleet.until(() => dev.uplink.connected, 'device connected');
     const { sessions } = dev.app.recorder;
     await sessions.open({ caseId: 'CASE-OUT', trigger: 'application.accepted', source: 'test' });
     await sessions.marker({ type: 'inquiry', note: 'before', source: 'test' });
-    await fleet.until(() => received.some((e) => e.note === 'before'), 'marker before the outage');
+    await fleet.until(() => received().some((e) => e.note === 'before'), 'marker before the outage');
 
+    before = received();
     await fleet.close();
     await broker.stop();
     await fleet.until(() => !dev.uplink.connected, 'device sees the outage');
@@ -46,14 +47,20 @@ test('a broker restart in the middle of a recording loses no event, and order is
     t.pass();
 
     await broker.launch();
+    // The device drains its backlog on its own; the fleet comes back only afterwards and
+    // gets it from its persistent session.
+    await fleet.until(() => dev.uplink.connected && dev.uplink.outbox.depth() === 0, 'the device drained its outbox', 15_000);
     fleet = await Watcher.connect(broker.url, [`${base}/events`], fleetOpts);
-    collect(fleet);
-    await fleet.until(() => received.some((e) => e.note === 'during-19'), 'backlog drained', 15_000);
+    const diag = () => `connected=${dev.uplink.connected} depth=${dev.uplink.outbox.depth()} received=${received().map((e) => e.note ?? e.type).join(',')}`;
+    await fleet.until(() => received().some((e) => e.note === 'during-19'), 'backlog drained', 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${diag()}`);
+    });
     await sessions.marker({ type: 'inquiry', note: 'after', source: 'test' });
     await sessions.close({ trigger: 'documents.served', source: 'test' });
-    await fleet.until(() => received.some((e) => e.type === 'case.closed'), 'case.closed', 15_000);
+    await fleet.until(() => received().some((e) => e.type === 'case.closed'), 'case.closed', 15_000);
 
-    const firstSeen = received.filter((e, i) => received.findIndex((x) => x.seq === e.seq) === i);
+    const all = received();
+    const firstSeen = all.filter((e, i) => all.findIndex((x) => x.seq === e.seq) === i);
     const notes = firstSeen.filter((e) => e.type === 'case.marker').map((e) => e.note);
     t.deepEqual(notes, ['before', ...Array.from({ length: 20 }, (_, i) => `during-${i}`), 'after']);
     t.true(firstSeen.some((e) => e.type === 'alarm.raised'));
