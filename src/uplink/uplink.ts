@@ -155,15 +155,20 @@ export class Uplink {
     return this.healthRunning;
   }
 
+  /** Snapshots first (online, state, inventory), then the outbox, even if a snapshot failed: events must never wait on them. */
   private async onConnect(conn: Connection): Promise<void> {
     const { deps } = this;
     await conn.subscribe(this.topics.cmd).catch((err: unknown) => deps.log.error({ err }, 'cannot subscribe to commands'));
     const retained = { qos: 1 as const, retain: true };
-    await conn.publish(this.topics.status, 'online', retained);
-    this.lastState = '';
-    await this.publishState();
-    const inventory = await inventoryReport(deps.config, deps.recorder.paths.evidenceDir, deps.clock);
-    await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
+    try {
+      await conn.publish(this.topics.status, 'online', retained);
+      this.lastState = '';
+      await this.publishState();
+      const inventory = await inventoryReport(deps.config, deps.recorder.paths.evidenceDir, deps.clock);
+      await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
+    } catch (err) {
+      deps.log.warn({ err }, 'retained snapshots not all published on connect');
+    }
     if (conn !== this.conn || !conn.connected) return;
     this.outbox.attach((item) => this.send(conn, item));
     void this.publishHealth();
