@@ -6,6 +6,7 @@ import { parse, required } from './args.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import { App } from '../app.js';
+import { wireUplink } from '../uplink/wire-uplink.js';
 import { exportBundle } from '../export/bundle-export.js';
 import { checkBundleMedia } from '../export/bundle-check.js';
 import { CasecamError } from '../core/errors.js';
@@ -38,6 +39,7 @@ checks it. Exit 0 when the bundle is intact.
       if (!values.json) process.stderr.write(`demo: ${s}\n`);
     };
     const app = new App({ config, log, simulate: true });
+    wireUplink(app, { embedded: true });
     const { recorder } = app;
     await app.start();
     try {

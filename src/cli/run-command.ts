@@ -6,23 +6,27 @@ import { loadConfigFile } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import type { Config } from '../config/schema.js';
 import { App } from '../app.js';
+import { wireUplink } from '../uplink/wire-uplink.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the recorder service',
-  help: `usage: casecam run [--config FILE] [--simulate] [--data DIR] [--device-id ID]
+  help: `usage: casecam run [--config FILE] [--simulate] [--data DIR] [--device-id ID] [--broker URL]
 
 Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
   --config FILE     JSON configuration (see docs/configuration.md)
   --simulate        without --config: a simulated counter box (test sources)
   --data DIR        data directory (overrides paths.dataDir; default .data/sim with --simulate)
-  --device-id ID    device ID (overrides deviceId)`,
+  --device-id ID    device ID (overrides deviceId)
+  --broker URL      MQTT broker, mqtt://host:port or mqtts://host:port (overrides mqtt.url);
+                    without one, an embedded broker on 127.0.0.1 (see docs/mqtt.md)`,
   async run(argv) {
     const { values } = parse(argv, {
       config: { type: 'string' },
       simulate: { type: 'boolean' },
       data: { type: 'string' },
       'device-id': { type: 'string' },
+      broker: { type: 'string' },
     });
     if (values.help) {
       console.log(this.help);
@@ -35,8 +39,12 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     if (values.data) config = { ...config, paths: { ...config.paths, dataDir: values.data } };
     if (values['device-id']) config = { ...config, deviceId: values['device-id'] };
 
+    if (values.broker !== undefined && !/^mqtts?:\/\/[^\s/]+/.test(values.broker)) {
+      throw new CasecamError('usage', `--broker must be an mqtt:// or mqtts:// URL, got "${values.broker}"`);
+    }
     const log = createLogger({ name: 'casecam' });
     const app = new App({ config, log, simulate: values.simulate === true, interactive: process.stdin.isTTY === true });
+    wireUplink(app, { brokerUrl: values.broker });
     await app.start();
     await new Promise<void>((resolve) => {
       let stopping = false;

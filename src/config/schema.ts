@@ -4,6 +4,7 @@
  * serial) are declared loosely here and tightened by their owners.
  */
 import { z } from 'zod';
+import { MqttConfigSchema } from '../uplink/uplink-config.js';
 
 export const ChannelIdSchema = z
   .string()
@@ -57,7 +58,7 @@ export const ConfigSchema = z.object({
   recording: RecordingSchema.default(RecordingSchema.parse({})),
   paths: PathsSchema.default(PathsSchema.parse({})),
   supervisor: SupervisorSchema.default(SupervisorSchema.parse({})),
-  mqtt: z.looseObject({}).optional(),
+  mqtt: MqttConfigSchema.optional(),
   gpio: z.looseObject({}).optional(),
   serial: z.looseObject({}).optional(),
 });

@@ -10,5 +10,7 @@ export const OutboxItemSchema = z.object({
   retain: z.boolean(),
   /** Which items go first when the outbox is full: telemetry before case and alarm events. */
   priority: z.enum(['telemetry', 'normal', 'critical']),
+  /** MQTT 5 correlation data (base64) for a reply sent to a request's response topic. */
+  correlationData: z.string().optional(),
 });
 export type OutboxItem = z.infer<typeof OutboxItemSchema>;

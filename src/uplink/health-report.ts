@@ -1,0 +1,79 @@
+/**
+ * The `health` payload: machine figures from systeminformation and the service's own
+ * (channels, outbox, minutes of recording left, GPS, alarms). A probe that fails
+ * (no temperature sensor in a VM, say) gives null, never an error.
+ */
+import os from 'node:os';
+import si from 'systeminformation';
+import type { Clock } from '../core/clock.js';
+import type { AlarmEvent } from '../core/events.js';
+import type { RecorderState } from '../recorder.js';
+import { diskFigures, type RecordingRate } from './recording-rate.js';
+import type { HealthSchema } from './payloads.js';
+import type { z } from 'zod';
+
+export interface GpsReading {
+  fix: boolean;
+  lat: number;
+  lon: number;
+  speedKmh: number;
+  satellites: number;
+  utc: string;
+}
+export type GpsProvider = () => Partial<GpsReading> | undefined;
+
+export interface HealthSources {
+  clock: Clock;
+  startedAt: number;
+  evidenceDir: string;
+  state: () => RecorderState;
+  outbox: () => { depth: number; bytes: number; dropped: { telemetry: number; normal: number } };
+  rate: RecordingRate;
+  alarms: () => AlarmEvent[];
+  gps?: GpsProvider;
+}
+
+export type Health = z.infer<typeof HealthSchema>;
+
+const orNull = async <T>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
+
+export async function healthReport(src: HealthSources): Promise<Health> {
+  const [load, temp, mem, disk] = await Promise.all([
+    orNull(si.currentLoad()),
+    orNull(si.cpuTemperature()),
+    orNull(si.mem()),
+    diskFigures(src.evidenceDir),
+  ]);
+  const bps = src.rate.bytesPerSecond();
+  const gps = src.gps?.();
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    ts: src.clock.now(),
+    uptimeSeconds: Math.round((src.clock.now() - src.startedAt) / 1000),
+    cpu: { loadPercent: num(load?.currentLoad), temperatureC: num(temp?.main) },
+    memory: {
+      totalBytes: mem?.total ?? os.totalmem(),
+      usedBytes: mem ? mem.total - mem.available : os.totalmem() - os.freemem(),
+      availableBytes: mem?.available ?? os.freemem(),
+    },
+    disk,
+    recording: {
+      bytesPerSecond: bps === null ? null : Math.round(bps),
+      minutesLeft: disk && bps ? Math.floor(disk.freeBytes / bps / 60) : null,
+    },
+    channels: src.state().channels,
+    outbox: src.outbox(),
+    gps: gps
+      ? {
+          fix: gps.fix === true,
+          lat: num(gps.lat),
+          lon: num(gps.lon),
+          speedKmh: num(gps.speedKmh),
+          satellites: num(gps.satellites),
+          utc: typeof gps.utc === 'string' ? gps.utc : null,
+        }
+      : null,
+    clockOffsetMs: null,
+    alarms: src.alarms(),
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * What every MQTT topic carries, in one place: one zod schema per topic. The uplink
+ * validates what it publishes and what it receives against these, and the published
+ * contract (docs/contract/, `npm run contract`) is generated from them.
+ * Changing a payload's shape is a contract change: bump CONTRACT_VERSION and say so in docs/mqtt.md.
+ */
+import { z } from 'zod';
+import { checkCaseId } from '../core/case-id.js';
+
+export const CONTRACT_VERSION = '1.0.0';
+
+const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
+
+/** Case IDs on the wire: the same rule as everywhere (1–64 chars, never a path, no control characters). */
+export const CaseIdSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .superRefine((id, ctx) => {
+    try {
+      checkCaseId(id);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  })
+  .describe('free-text case ID, 1–64 characters, never a path');
+
+export const StatusSchema = z.enum(['online', 'offline']).describe('retained; `offline` is the last will');
+
+export const StateSchema = z.object({
+  recording: z.boolean(),
+  caseId: z.string().nullable(),
+  caseIds: z.array(z.string()),
+  since: epochMs.nullable(),
+  trigger: z.string().nullable(),
+  officerId: z.string().nullable(),
+  channels: z.array(z.object({ id: z.string(), ok: z.boolean(), fps: z.number() })),
+  preRecordSeconds: z.number(),
+  ts: epochMs,
+});
+
+const GpsSchema = z.object({
+  fix: z.boolean(),
+  lat: z.number().nullable(),
+  lon: z.number().nullable(),
+  speedKmh: z.number().nullable(),
+  satellites: z.number().nullable(),
+  utc: z.string().nullable(),
+});
+
+export const AlarmSchema = z.object({ kind: z.string(), subject: z.string(), message: z.string(), at: epochMs });
+
+export const HealthSchema = z.object({
+  ts: epochMs,
+  uptimeSeconds: z.number(),
+  cpu: z.object({ loadPercent: z.number().nullable(), temperatureC: z.number().nullable() }),
+  memory: z.object({ totalBytes: z.number(), usedBytes: z.number(), availableBytes: z.number() }),
+  disk: z.object({ path: z.string(), totalBytes: z.number(), freeBytes: z.number() }).nullable(),
+  recording: z.object({
+    minutesLeft: z.number().nullable().describe('free evidence space / recent bytes per second; null until measured'),
+    bytesPerSecond: z.number().nullable(),
+  }),
+  channels: z.array(z.object({ id: z.string(), ok: z.boolean(), fps: z.number() })),
+  outbox: z.object({
+    depth: z.number().int(),
+    bytes: z.number().int(),
+    dropped: z.object({ telemetry: z.number().int(), normal: z.number().int() }),
+  }),
+  gps: GpsSchema.nullable(),
+  clockOffsetMs: z.number().nullable().describe('not measured yet on this device: null'),
+  alarms: z.array(AlarmSchema),
+});
+
+export const InventorySchema = z.object({
+  deviceId: z.string(),
+  kind: z.enum(['vehicle', 'counter']),
+  model: z.string(),
+  serial: z.string().nullable(),
+  software: z.object({ casecam: z.string(), node: z.string(), contract: z.string() }),
+  os: z.object({ platform: z.string(), release: z.string(), arch: z.string() }),
+  storage: z.object({ path: z.string(), totalBytes: z.number() }).nullable(),
+  cameras: z.array(z.object({ id: z.string(), template: z.string(), fps: z.number() })),
+  unit: z.string().nullable(),
+  site: z.string().nullable(),
+  provisionedAt: z.string().nullable(),
+  ts: epochMs,
+});
+
+export const EventSchema = z
+  .object({
+    id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
+    seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
+    ts: epochMs,
+    type: z.string().describe('case.opened, case.marker, case.closed, recording.gap, alarm.raised, alarm.cleared, outbox.dropped, offload.*'),
+    caseId: z.string().optional(),
+  })
+  .catchall(z.unknown());
+
+// ---- commands -------------------------------------------------------------
+
+export const RequestIdSchema = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+const base = { requestId: RequestIdSchema };
+const officer = { officerId: shortText(64).optional() };
+
+export const CommandSchema = z.discriminatedUnion('action', [
+  z.object({ ...base, action: z.literal('application.accepted'), caseId: CaseIdSchema.optional(), ...officer }).strict(),
+  z.object({ ...base, action: z.literal('investigation.started'), caseId: CaseIdSchema.optional(), ...officer }).strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('documents.served'),
+      caseId: CaseIdSchema.optional(),
+      documents: z.array(shortText(128)).max(64).optional(),
+      by: shortText(64).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('marker'),
+      caseId: CaseIdSchema.optional(),
+      type: z.string().regex(/^[a-z][a-z0-9._-]{0,31}$/, 'a marker type such as "inquiry"'),
+      note: shortText(1024).optional(),
+      by: shortText(64).optional(),
+    })
+    .strict(),
+  z
+    .object({ ...base, action: z.literal('record.stop'), caseId: CaseIdSchema.optional(), reason: shortText(1024), by: shortText(64).optional() })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('alarm'),
+      kind: z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/, 'an alarm kind such as "violent-resistance"'),
+      message: shortText(1024).optional(),
+      clear: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('claim'),
+      caseId: CaseIdSchema,
+      from: epochMs,
+      to: epochMs,
+      reason: shortText(1024).optional(),
+    })
+    .strict(),
+  z.object({ ...base, action: z.literal('state.get') }).strict(),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+export type CommandAction = Command['action'];
+export const COMMAND_ACTIONS = CommandSchema.options.map((o) => o.shape.action.value);
+
+export const ReplyErrorCodeSchema = z.enum([
+  'bad-json',
+  'bad-utf8',
+  'too-large',
+  'unknown-action',
+  'invalid-field',
+  'bad-case-id',
+  'no-open-case',
+  'case-not-found',
+  'reason-required',
+  'bad-request',
+  'not-available',
+  'internal',
+]);
+export type ReplyErrorCode = z.infer<typeof ReplyErrorCodeSchema>;
+
+export const ReplySchema = z.object({
+  requestId: z.string().nullable().describe('null when the command was too broken to carry one'),
+  ok: z.boolean(),
+  action: z.string().nullable(),
+  result: z.unknown().optional(),
+  error: z.object({ code: ReplyErrorCodeSchema, message: z.string() }).optional(),
+  repeated: z.boolean().optional().describe('true when this requestId was seen before: the first reply again, nothing re-executed'),
+  ts: epochMs,
+});
+export type Reply = z.infer<typeof ReplySchema>;
+
+/** Topic (below casecam/<deviceId>/) → its payload schema, retain flag and QoS. */
+export const TOPICS = {
+  status: { schema: StatusSchema, retained: true, qos: 1, direction: 'device→fleet', json: false },
+  state: { schema: StateSchema, retained: true, qos: 1, direction: 'device→fleet', json: true },
+  health: { schema: HealthSchema, retained: false, qos: 1, direction: 'device→fleet', json: true },
+  inventory: { schema: InventorySchema, retained: true, qos: 1, direction: 'device→fleet', json: true },
+  events: { schema: EventSchema, retained: false, qos: 1, direction: 'device→fleet', json: true },
+  cmd: { schema: CommandSchema, retained: false, qos: 1, direction: 'fleet→device', json: true },
+  'cmd/reply': { schema: ReplySchema, retained: false, qos: 1, direction: 'device→fleet', json: true },
+} as const;
+export type TopicName = keyof typeof TOPICS;

@@ -1,0 +1,244 @@
+/**
+ * The MQTT uplink subsystem: one connection, the durable outbox, the command
+ * dispatcher and the publishers of status, state, inventory, health and events.
+ *
+ * What goes where, and why:
+ * - events, health and command replies go through the outbox: each one matters on
+ *   its own (health the least: it is dropped first when the outbox is full).
+ * - status, state and inventory are retained snapshots: only the latest matters, so
+ *   they are published directly and again on every (re)connect, never queued stale
+ *   behind a backlog that would overwrite a fresh state with an old one.
+ */
+import type { IPublishPacket } from 'mqtt';
+import type { Bus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { BusEvents } from '../core/events.js';
+import type { Config } from '../config/schema.js';
+import type { Recorder } from '../recorder.js';
+import type { MqttConfig } from './uplink-config.js';
+import { Connection, RefusedByBroker } from './connection.js';
+import { Outbox, type DropReport } from './outbox.js';
+import type { OutboxItem } from '../store/outbox-record.js';
+import { CommandDispatcher } from './commands/dispatcher.js';
+import type { ClaimHandler } from './commands/context.js';
+import { AlarmTracker } from './alarm-tracker.js';
+import { RecordingRate } from './recording-rate.js';
+import { healthReport, type GpsProvider } from './health-report.js';
+import { inventoryReport } from './inventory-report.js';
+import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
+import { deviceTopics, isPublishableTopic, type DeviceTopics } from './topics.js';
+
+export interface UplinkDeps {
+  config: Config;
+  /** The resolved `mqtt` section with the broker URL to use. */
+  mqtt: MqttConfig & { url: string };
+  recorder: Pick<Recorder, 'sessions' | 'state' | 'store' | 'paths'>;
+  bus: Bus;
+  clock: Clock;
+  log: Logger;
+  gps?: GpsProvider;
+  claim?: ClaimHandler;
+}
+
+/** Bus events published on `events`; case and alarm events are never dropped. */
+const FORWARDED = ['case.opened', 'case.marker', 'case.closed', 'recording.gap', 'alarm.raised', 'alarm.cleared'] as const;
+
+export class Uplink {
+  readonly name = 'mqtt-uplink';
+  readonly topics: DeviceTopics;
+  outbox!: Outbox;
+  private conn: Connection | undefined;
+  private dispatcher: CommandDispatcher;
+  private readonly alarms: AlarmTracker;
+  private readonly rate: RecordingRate;
+  private readonly off: Array<() => void> = [];
+  private healthTimer: NodeJS.Timeout | undefined;
+  /** The last state published on this connection (without its timestamp), to skip repeats. */
+  private lastState = '';
+  private healthRunning: Promise<void> | undefined;
+  private readonly startedAt: number;
+  private stopping = false;
+
+  constructor(private readonly deps: UplinkDeps) {
+    this.topics = deviceTopics(deps.mqtt.topicRoot, deps.config.deviceId);
+    this.startedAt = deps.clock.now();
+    this.alarms = new AlarmTracker(deps.bus, () => void this.publishHealth());
+    this.rate = new RecordingRate(deps.bus, deps.clock);
+    this.dispatcher = new CommandDispatcher(
+      {
+        sessions: () => deps.recorder.sessions,
+        state: () => deps.recorder.state(),
+        bus: deps.bus,
+        clock: deps.clock,
+        claim: deps.claim,
+      },
+      deps.log,
+    );
+  }
+
+  async start(): Promise<void> {
+    const { deps } = this;
+    const m = deps.mqtt;
+    this.stopping = false;
+    this.outbox = new Outbox({
+      table: deps.recorder.store.outbox,
+      clock: deps.clock,
+      log: deps.log,
+      limits: { maxBytes: m.outbox.maxBytes, maxAgeMs: m.outbox.maxAgeSeconds * 1000, window: m.outbox.window },
+      onDrop: (r) => void this.reportDrop(r),
+    });
+    await this.outbox.start();
+    for (const type of FORWARDED) this.off.push(deps.bus.on(type, (e) => this.forward(type, e)));
+    for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state'] as const) {
+      this.off.push(deps.bus.on(type, () => this.stateChanged()));
+    }
+    this.alarms.start();
+    this.rate.start();
+    this.conn = new Connection({
+      url: m.url,
+      clientId: `casecam-${deps.config.deviceId}`,
+      protocolVersion: m.protocolVersion,
+      keepaliveSeconds: m.keepaliveSeconds,
+      username: m.username,
+      password: m.password,
+      caFile: m.caFile,
+      certFile: m.certFile,
+      keyFile: m.keyFile,
+      reconnectInitialMs: m.reconnectInitialMs,
+      reconnectMaxMs: m.reconnectMaxMs,
+      will: { topic: this.topics.status, payload: 'offline' },
+      log: deps.log.child({ subsystem: 'mqtt' }),
+      onConnect: (c) => this.onConnect(c),
+      onDisconnect: () => this.outbox.detach(),
+      onMessage: (topic, payload, packet) => this.onMessage(topic, payload, packet),
+    });
+    this.conn.start();
+    this.healthTimer = setInterval(() => void this.publishHealth(), m.healthSeconds * 1000);
+    this.healthTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    for (const off of this.off.splice(0)) off();
+    this.alarms.stop();
+    this.rate.stop();
+    await this.healthRunning;
+    this.outbox.detach();
+    await this.conn?.stop();
+    await this.outbox.stop();
+  }
+
+  get connected(): boolean {
+    return this.conn?.connected === true;
+  }
+
+  /** Publish a health report now (also every healthSeconds and when an alarm changes). */
+  publishHealth(): Promise<void> {
+    if (this.healthRunning || this.stopping) return this.healthRunning ?? Promise.resolve();
+    const { deps } = this;
+    this.healthRunning = healthReport({
+      clock: deps.clock,
+      startedAt: this.startedAt,
+      evidenceDir: deps.recorder.paths.evidenceDir,
+      state: () => deps.recorder.state(),
+      outbox: () => ({ depth: this.outbox.depth(), bytes: this.outbox.bytes(), dropped: { ...this.outbox.dropped } }),
+      rate: this.rate,
+      alarms: () => this.alarms.list(),
+      gps: deps.gps,
+    })
+      .then((h) => this.outbox.enqueue({ topic: this.topics.health, payload: JSON.stringify(h), qos: 1, retain: false, priority: 'telemetry' }))
+      .then(() => undefined)
+      .catch((err: unknown) => deps.log.error({ err }, 'health report failed'))
+      .finally(() => (this.healthRunning = undefined));
+    return this.healthRunning;
+  }
+
+  /** Snapshots first (online, state, inventory), then the outbox, even if a snapshot failed: events must never wait on them. */
+  private async onConnect(conn: Connection): Promise<void> {
+    const { deps } = this;
+    await conn.subscribe(this.topics.cmd).catch((err: unknown) => deps.log.error({ err }, 'cannot subscribe to commands'));
+    const retained = { qos: 1 as const, retain: true };
+    try {
+      await conn.publish(this.topics.status, 'online', retained);
+      this.lastState = '';
+      await this.publishState();
+      const inventory = await inventoryReport(deps.config, deps.recorder.paths.evidenceDir, deps.clock);
+      await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
+    } catch (err) {
+      deps.log.warn({ err }, 'retained snapshots not all published on connect');
+    }
+    if (conn !== this.conn || !conn.connected) return;
+    this.outbox.attach((item) => this.send(conn, item));
+    void this.publishHealth();
+  }
+
+  private async send(conn: Connection, item: OutboxItem): Promise<void> {
+    const properties = item.correlationData !== undefined ? { correlationData: Buffer.from(item.correlationData, 'base64') } : undefined;
+    try {
+      await conn.publish(item.topic, item.payload, { qos: item.qos, retain: item.retain, properties });
+    } catch (err) {
+      if (!(err instanceof RefusedByBroker)) throw err;
+      // The broker said no (e.g. not authorised): sending again would loop forever.
+      this.deps.log.error({ topic: item.topic, seq: item.seq, error: err.message }, 'broker refused a message; dropped');
+    }
+  }
+
+  /**
+   * Published at once, inside the bus listener: the packet is written before whatever
+   * the recorder does next (sealing the pre-record), which keeps command → state fast.
+   */
+  private stateChanged(): void {
+    void this.publishState().catch((err: unknown) => this.deps.log.debug({ err }, 'state not published (offline)'));
+  }
+
+  private async publishState(): Promise<void> {
+    if (!this.conn?.connected) return;
+    const current = this.deps.recorder.state();
+    const key = JSON.stringify(current);
+    if (key === this.lastState) return;
+    this.lastState = key;
+    const state = StateSchema.parse({ ...current, ts: this.deps.clock.now() });
+    await this.conn.publish(this.topics.state, JSON.stringify(state), { qos: 1, retain: true });
+  }
+
+  private forward<K extends (typeof FORWARDED)[number]>(type: K, e: BusEvents[K]): Promise<void> {
+    const { deps } = this;
+    return this.outbox
+      .enqueue((seq) => {
+        const event = EventSchema.parse({ ...e, id: `${deps.config.deviceId}-${seq}`, seq, ts: deps.clock.now(), type });
+        return { topic: this.topics.events, payload: JSON.stringify(event), qos: 1, retain: false, priority: 'critical' };
+      })
+      .then(() => undefined);
+  }
+
+  private async reportDrop(r: DropReport): Promise<void> {
+    await this.outbox.enqueue((seq) => {
+      const event = { id: `${this.deps.config.deviceId}-${seq}`, seq, ts: this.deps.clock.now(), type: 'outbox.dropped', ...r };
+      return { topic: this.topics.events, payload: JSON.stringify(event), qos: 1, retain: false, priority: 'normal' };
+    });
+  }
+
+  private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (topic !== this.topics.cmd) return;
+    const responseTopic = packet.properties?.responseTopic;
+    const correlation = packet.properties?.correlationData;
+    void this.dispatcher
+      .handle(payload, { retained: packet.retain })
+      .then(async (reply) => {
+        this.stateChanged();
+        await this.reply(reply, responseTopic, correlation);
+      })
+      .catch((err: unknown) => this.deps.log.error({ err }, 'cannot queue a command reply'));
+  }
+
+  private async reply(reply: Reply, responseTopic: string | undefined, correlation: Buffer | undefined): Promise<void> {
+    const payload = JSON.stringify(ReplySchema.parse(reply));
+    const item = { payload, qos: 1 as const, retain: false, priority: 'normal' as const };
+    await this.outbox.enqueue({ ...item, topic: this.topics.reply });
+    if (responseTopic && responseTopic !== this.topics.reply && isPublishableTopic(responseTopic)) {
+      await this.outbox.enqueue({ ...item, topic: responseTopic, correlationData: correlation?.toString('base64') });
+    }
+  }
+}
