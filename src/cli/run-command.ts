@@ -6,23 +6,28 @@ import { loadConfigFile } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import type { Config } from '../config/schema.js';
 import { App } from '../app.js';
+import { withSerialDevices } from '../hw/serial-flags.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the recorder service',
-  help: `usage: casecam run [--config FILE] [--simulate] [--data DIR] [--device-id ID]
+  help: `usage: casecam run [--config FILE] [--simulate] [--data DIR] [--device-id ID] [--gps PATH[:BAUD]] [--scanner PATH[:BAUD]]
 
 Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
   --config FILE     JSON configuration (see docs/configuration.md)
   --simulate        without --config: a simulated counter box (test sources)
   --data DIR        data directory (overrides paths.dataDir; default .data/sim with --simulate)
-  --device-id ID    device ID (overrides deviceId)`,
+  --device-id ID    device ID (overrides deviceId)
+  --gps PATH[:BAUD]      NMEA GPS receiver (overrides serial.gps; baud 9600 by default)
+  --scanner PATH[:BAUD]  serial barcode scanner (overrides serial.scanner; baud 9600 by default)`,
   async run(argv) {
     const { values } = parse(argv, {
       config: { type: 'string' },
       simulate: { type: 'boolean' },
       data: { type: 'string' },
       'device-id': { type: 'string' },
+      gps: { type: 'string' },
+      scanner: { type: 'string' },
     });
     if (values.help) {
       console.log(this.help);
@@ -34,6 +39,7 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     else throw new CasecamError('usage', 'give --config FILE, or --simulate for a simulated counter box');
     if (values.data) config = { ...config, paths: { ...config.paths, dataDir: values.data } };
     if (values['device-id']) config = { ...config, deviceId: values['device-id'] };
+    config = withSerialDevices(config, { gps: values.gps, scanner: values.scanner });
 
     const log = createLogger({ name: 'casecam' });
     const app = new App({ config, log, simulate: values.simulate === true, interactive: process.stdin.isTTY === true });

@@ -4,6 +4,7 @@
  * serial) are declared loosely here and tightened by their owners.
  */
 import { z } from 'zod';
+import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
 
 export const ChannelIdSchema = z
   .string()
@@ -54,8 +55,10 @@ export const ConfigSchema = z.object({
   paths: PathsSchema.default(PathsSchema.parse({})),
   supervisor: SupervisorSchema.default(SupervisorSchema.parse({})),
   mqtt: z.looseObject({}).optional(),
-  gpio: z.looseObject({}).optional(),
-  serial: z.looseObject({}).optional(),
+  /** Counter button, recording lamp, buzzer (docs/hardware.md). */
+  gpio: GpioConfigSchema.optional(),
+  /** Serial GPS and barcode scanner (docs/hardware.md). */
+  serial: SerialConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

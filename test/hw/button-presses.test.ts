@@ -1,0 +1,69 @@
+import test from 'ava';
+import { SimInput } from '../../simulator/twins/sim-gpio.js';
+import { ButtonPresses, type Press } from '../../src/hw/button-presses.js';
+import { sleep, until } from './helpers/pty-pair.js';
+
+async function rig(opts = { debounceMs: 20, longPressMs: 300 }) {
+  const input = new SimInput();
+  const presses: Array<{ press: Press; heldMs: number }> = [];
+  const b = new ButtonPresses(input, opts, (press, heldMs) => presses.push({ press, heldMs }));
+  await b.start();
+  return { input, presses, b };
+}
+
+test('a short press gives one "short" on release', async (t) => {
+  const { input, presses, b } = await rig();
+  input.set(1);
+  await sleep(100);
+  t.is(presses.length, 0, 'nothing while held');
+  input.set(0);
+  t.true(await until(() => presses.length === 1, 1000));
+  t.is(presses[0]!.press, 'short');
+  t.true(presses[0]!.heldMs >= 80 && presses[0]!.heldMs < 300, `held ${presses[0]!.heldMs} ms`);
+  await sleep(60);
+  t.is(presses.length, 1);
+  b.stop();
+});
+
+test('contact bounce shorter than the debounce time is no press at all', async (t) => {
+  const { input, presses, b } = await rig();
+  for (let i = 0; i < 5; i++) {
+    input.set(1);
+    await sleep(3);
+    input.set(0);
+    await sleep(3);
+  }
+  await sleep(100);
+  t.deepEqual(presses, []);
+  b.stop();
+});
+
+test('a bouncing press and release still count once', async (t) => {
+  const { input, presses, b } = await rig();
+  for (const l of [1, 0, 1, 0, 1] as const) {
+    input.set(l);
+    await sleep(4);
+  }
+  await sleep(80);
+  for (const l of [0, 1, 0] as const) {
+    input.set(l);
+    await sleep(4);
+  }
+  t.true(await until(() => presses.length === 1, 1000));
+  await sleep(80);
+  t.deepEqual(presses.map((p) => p.press), ['short']);
+  b.stop();
+});
+
+test('holding past the long-press time gives "long" while held, and nothing on release', async (t) => {
+  const { input, presses, b } = await rig();
+  input.set(1);
+  t.true(await until(() => presses.length === 1, 1000));
+  t.is(presses[0]!.press, 'long');
+  t.true(presses[0]!.heldMs >= 280, `fired after ${presses[0]!.heldMs} ms`);
+  t.is(await input.read(), 1, 'fired while still held');
+  input.set(0);
+  await sleep(80);
+  t.is(presses.length, 1);
+  b.stop();
+});
