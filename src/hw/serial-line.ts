@@ -175,7 +175,7 @@ export class SerialLine {
 
 /** `PATH[:BAUD]` as given on the command line. */
 export function parseSerialSpec(spec: string, defaultBaud: number): { path: string; baudRate: number } {
-  const m = /^(.+?)(?::(\d{3,7}))?$/.exec(spec.trim());
+  const m = /^(.+?)(?::(\d+))?$/.exec(spec.trim());
   if (!m || !m[1]) throw new CasecamError('usage', `not a serial device: "${spec}" (expected PATH[:BAUD])`);
   return { path: m[1], baudRate: m[2] ? Number(m[2]) : defaultBaud };
 }

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { SimInput } from '../../simulator/twins/sim-gpio.js';
 import { ButtonPresses, type Press } from '../../src/hw/button-presses.js';
-import { sleep, until } from './helpers/pty-pair.js';
+import { sleep } from '../../simulator/pty-pair.js';
+import { until } from './helpers/until.js';
 
 async function rig(opts = { debounceMs: 20, longPressMs: 300 }) {
   const input = new SimInput();

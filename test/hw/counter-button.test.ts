@@ -4,7 +4,8 @@ import { SimInput, SimOutput } from '../../simulator/twins/sim-gpio.js';
 import { CounterButton } from '../../src/hw/counter-button.js';
 import { RecordingIndicators } from '../../src/hw/recording-indicators.js';
 import { TriggerActions, type TriggerOutcome } from '../../src/hw/trigger-actions.js';
-import { sleep, until } from './helpers/pty-pair.js';
+import { sleep } from '../../simulator/pty-pair.js';
+import { until } from './helpers/until.js';
 import { realSessions } from './helpers/sessions.js';
 
 async function rig(reminderSeconds = 0) {

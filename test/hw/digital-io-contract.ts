@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import type { DigitalInput, DigitalOutput, Level } from '../../src/hw/digital-io.js';
-import { until } from './helpers/pty-pair.js';
+import { until } from './helpers/until.js';
 
 export interface LoopbackHarness {
   open(): Promise<{ output: DigitalOutput; input: DigitalInput }>;

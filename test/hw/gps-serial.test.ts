@@ -10,7 +10,8 @@ import { Store } from '../../src/store/store.js';
 import { GpsSource } from '../../src/hw/gps-source.js';
 import { GpsTrack } from '../../src/hw/gps-track.js';
 import { epochSentences } from '../../simulator/nmea-encode.js';
-import { PtyPair, sleep, until } from './helpers/pty-pair.js';
+import { PtyPair, sleep } from '../../simulator/pty-pair.js';
+import { until } from './helpers/until.js';
 
 const log = silentLogger();
 

@@ -16,5 +16,6 @@ test('--gps and --scanner take PATH[:BAUD] and override the config', (t) => {
 
 test('a bad baud rate or an empty path is a usage error naming the flag', (t) => {
   t.throws(() => withSerialDevices(base, { gps: '/dev/ttyUSB0:1234' }), { message: /--gps: a standard baud rate/ });
+  t.throws(() => withSerialDevices(base, { gps: '/dev/x:99' }), { message: /--gps: a standard baud rate/ });
   t.throws(() => withSerialDevices(base, { scanner: '' }), { message: /not a serial device/ });
 });

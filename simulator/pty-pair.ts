@@ -1,8 +1,8 @@
 /**
  * A linked pair of pseudo-terminals from socat, standing in for a serial cable: the
- * test writes into `writer` (the device side) and the code under test opens `device`
- * with the real serialport adapter. `unplug()` kills socat (the device vanishes, the
- * link is removed); `plug()` starts it again under the same names.
+ * simulator (or a test) writes into `writer` as the device would, and the service
+ * opens `device` with its real serialport path. `unplug()` kills socat (the device
+ * vanishes, the link is removed); `plug()` starts it again under the same names.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, open, stat, type FileHandle } from 'node:fs/promises';
@@ -15,13 +15,14 @@ export class PtyPair {
   private proc: ChildProcess | undefined;
   private handle: FileHandle | undefined;
 
-  private constructor(readonly dir: string) {
-    this.device = path.join(dir, 'device');
+  private constructor(dir: string, device?: string) {
+    this.device = device ?? path.join(dir, 'device');
     this.writerPath = path.join(dir, 'writer');
   }
 
-  static async create(): Promise<PtyPair> {
-    const pair = new PtyPair(await mkdtemp(path.join(os.tmpdir(), 'casecam-pty-')));
+  /** `device`: where the service-side end appears (default: in a fresh tmp dir). */
+  static async create(opts: { device?: string } = {}): Promise<PtyPair> {
+    const pair = new PtyPair(await mkdtemp(path.join(os.tmpdir(), 'casecam-pty-')), opts.device);
     await pair.plug();
     return pair;
   }
@@ -32,6 +33,7 @@ export class PtyPair {
       if ((await exists(this.device)) && (await exists(this.writerPath))) break;
       await sleep(20);
     }
+    if (!(await exists(this.device))) throw new Error(`socat did not create ${this.device}`);
     this.handle = await open(this.writerPath, 'r+');
   }
 
@@ -68,13 +70,3 @@ async function exists(p: string): Promise<boolean> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Poll until `check` is true, at most `timeoutMs`; returns whether it became true. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, stepMs = 25): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await sleep(stepMs);
-  }
-  return check();
-}
