@@ -46,3 +46,18 @@ test('config: gpio and serial sections are checked', (t) => {
   t.throws(() => parseConfig({ ...base, serial: { scanner: { path: '/dev/x', patterns: [{ pattern: '(', action: 'open' }] } } }), { message: /regular expression/ });
   t.throws(() => parseConfig({ ...base, gpio: { button: { chip: 'pinctrl-bcm2711', line: 17.5 } } }), { message: /gpio\.button\.line/ });
 });
+
+test('the camera twin turns every board\'s cameras into test sources that render', async (t) => {
+  const { simulatedCameras } = await import('../../simulator/twins/sim-cameras.js');
+  const { loadTemplate, renderTemplate } = await import('../../src/media/pipeline-template.js');
+  for (const id of await listBoardProfiles()) {
+    const p = await loadBoardProfile(id);
+    const channels = simulatedCameras(p);
+    t.deepEqual(channels.map((c) => c.id), p.cameras.map((c) => c.id), id);
+    const config = parseConfig({ deviceId: 'SIM', kind: 'vehicle', channels, gpio: { board: id } });
+    for (const ch of config.channels) {
+      const text = renderTemplate(await loadTemplate(ch.template), { template: ch.template, params: ch.params, fps: ch.fps, gopSeconds: 1, segmentSeconds: 2, location: '/r/x_%05d.mkv' });
+      t.regex(text, /videotestsrc .*width=320/);
+    }
+  }
+});
