@@ -67,8 +67,9 @@ export class ButtonPresses {
       return;
     }
     clearTimeout(this.longTimer);
-    const held = this.now() - (this.pressedAt ?? this.now());
-    if (!this.longFired) this.onPress('short', held);
+    // A button already held when watching began (stuck, or pressed at boot) has no
+    // press start: its release is not a press.
+    if (this.pressedAt !== undefined && !this.longFired) this.onPress('short', this.now() - this.pressedAt);
     this.pressedAt = undefined;
   }
 }

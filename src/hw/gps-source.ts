@@ -47,7 +47,7 @@ export class GpsSource {
   private lostRaised = false;
   private clockRaised = false;
   private lastClockOffsetMs: number | undefined;
-  private ticking = false;
+  private ticking: Promise<void> | undefined;
 
   constructor(private readonly opts: GpsSourceOptions) {
     this.line = new SerialLine({
@@ -63,12 +63,16 @@ export class GpsSource {
   start(): void {
     this.startedAt = this.opts.clock.now();
     this.line.start();
-    this.timer = setInterval(() => void this.tick(), this.opts.periodMs ?? 1000);
+    this.timer = setInterval(() => {
+      // A slow store write must not pile ticks up; stop() waits for the one in flight.
+      this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+    }, this.opts.periodMs ?? 1000);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.ticking;
     await this.line.stop();
   }
 
@@ -136,8 +140,6 @@ export class GpsSource {
   }
 
   private async tick(): Promise<void> {
-    if (this.ticking) return; // a slow store write must not pile ticks up
-    this.ticking = true;
     try {
       const now = this.opts.clock.now();
       const s = this.snapshot();
@@ -152,8 +154,6 @@ export class GpsSource {
       await this.opts.track?.prune(now);
     } catch (err) {
       this.opts.log.error({ err }, 'GPS track write failed');
-    } finally {
-      this.ticking = false;
     }
   }
 

@@ -91,7 +91,11 @@ export class SerialLine {
       }
     });
     port.open((err) => {
-      if (this.port !== port) return;
+      if (this.port !== port) {
+        // stop() came while the open was in flight: do not leak the descriptor.
+        if (!err) port.close();
+        return;
+      }
       if (err) {
         this.port = undefined;
         this.fault('open', err);

@@ -68,3 +68,20 @@ test('holding past the long-press time gives "long" while held, and nothing on r
   t.is(presses.length, 1);
   b.stop();
 });
+
+test('a button already held when watching starts gives nothing on release (stuck or held at boot)', async (t) => {
+  const input = new SimInput();
+  input.set(1);
+  const presses: Press[] = [];
+  const b = new ButtonPresses(input, { debounceMs: 20, longPressMs: 300 }, (p) => presses.push(p));
+  await b.start();
+  await sleep(400);
+  input.set(0);
+  await sleep(80);
+  t.deepEqual(presses, []);
+  input.set(1);
+  await sleep(80);
+  input.set(0);
+  t.true(await until(() => presses.length === 1, 1000), 'the next real press counts');
+  b.stop();
+});

@@ -15,7 +15,7 @@ digitalIoContract('simulated twin', {
       read: () => out.read(),
       close: async () => {
         await out.close();
-        input.set(0);
+        input.set(await out.read()); // the wire carries whatever level close() left
       },
     };
     return { output, input };
