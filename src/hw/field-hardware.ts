@@ -113,6 +113,15 @@ export class FieldHardware {
     };
   }
 
+  /** Counters of every serial device and the lamp, for health or diagnostics. */
+  status() {
+    return {
+      gps: this.gps ? { ...this.gps.counters(), clockOffsetMs: this.gps.clockOffsetMs() ?? null } : undefined,
+      scanner: this.scanner ? { serial: this.scanner.line.stats, rejected: this.scanner.rejected } : undefined,
+      lampLit: this.indicators?.lampLit,
+    };
+  }
+
   /** The `gps` object of the health report; undefined when no GPS is configured. */
   gpsHealth = (): GpsHealth | undefined => this.gps?.health();
 

@@ -33,6 +33,11 @@ export class GpsTrack {
     },
   ) {}
 
+  /** The track within [from, to] (ms), in time order: a case window for its bundle. */
+  static async window(store: Store, from: number, to: number): Promise<GpsFix[]> {
+    return store.gpsTrack.values({ gte: Store.timeKey(from), lt: Store.timeKey(to + 1) });
+  }
+
   async write(fix: GpsFix): Promise<void> {
     await this.deps.store().gpsTrack.put(Store.timeKey(fix.at), fix);
   }

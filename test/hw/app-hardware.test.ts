@@ -12,6 +12,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { AlarmEvent } from '../../src/core/events.js';
 import { epochSentences } from '../../simulator/nmea-encode.js';
+import { GpsTrack } from '../../src/hw/gps-track.js';
 import { PtyPair, sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';
 
@@ -57,8 +58,8 @@ test('button, lamp and GPS in the running service', async (t) => {
     t.is((await app.recorder.store.cases.get(caseId))!.closeTrigger!.type, 'documents.served');
     t.true(await until(async () => (await lamp.read()) === 0, 3000), 'lamp dark');
     const c = (await app.recorder.store.cases.get(caseId))!;
-    const track = await app.recorder.store.gpsTrack.values();
-    t.true(track.filter((f) => f.at >= c.windowStart && f.at <= c.windowEnd!).length >= 2, 'track rows inside the case window');
+    t.true((await GpsTrack.window(app.recorder.store, c.windowStart, c.windowEnd!)).length >= 2, 'track rows inside the case window');
+    t.like(app.hardware.status(), { lampLit: false, gps: { serial: { connected: true }, nmea: { badChecksum: 0 } } });
     t.deepEqual(alarms.filter((a) => a.kind.startsWith('gps') || a.kind.startsWith('gpio')), []);
   } finally {
     feeding = false;

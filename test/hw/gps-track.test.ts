@@ -29,5 +29,7 @@ test('rows no case wants are pruned; a case window, pre-record included, is kept
   for (const sec of [70, 100, 155]) t.true(kept.includes(sec), `row at ${sec} s (inside the case window) kept`);
   for (const sec of [156, 165, 169]) t.false(kept.includes(sec), `row at ${sec} s (after the window, older than keepMs) pruned`);
   t.true(kept.includes(190) && kept.includes(200), 'the last keepMs stays for the next case\'s pre-record');
+  const window = await GpsTrack.window(store, 70 * s, 155 * s);
+  t.deepEqual([window.length, window[0]!.at, window.at(-1)!.at], [86, 70 * s, 155 * s], 'the case window, both ends included');
   await store.close();
 });
