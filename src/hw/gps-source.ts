@@ -55,7 +55,7 @@ export class GpsSource {
       path: opts.path,
       baudRate: opts.baudRate,
       log: opts.log,
-      maxLineBytes: 100, // NMEA 0183 caps a sentence at 82 characters
+      maxLineBytes: 160, // NMEA 0183 caps a sentence at 82 characters; proprietary ones (u-blox PUBX) run longer
       onLine: (l) => this.onLine(l),
     });
   }

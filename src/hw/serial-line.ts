@@ -6,7 +6,7 @@
  * - Every fault (open failure, unplug, read error, garbage, over-long or partial
  *   line) is logged, counted in `stats`, and followed by a retry with backoff when
  *   the port is gone. Nothing is thrown to the caller after start().
- * - A line reaches `onLine` only whole (ended by LF or CR LF), valid UTF-8, free of
+ * - A line reaches `onLine` only whole (ended by CR, LF or CR LF), valid UTF-8, free of
  *   control characters, and at most `maxLineBytes` long. Wrong baud rates show up as
  *   such garbage and are dropped.
  * - A partial line (no end within `partialLineMs`, or cut by an unplug) is dropped.
@@ -133,7 +133,7 @@ export class SerialLine {
   private onData(chunk: Buffer): void {
     const max = this.opts.maxLineBytes ?? 256;
     let data = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a)) {
+    for (let nl = lineEnd(data); nl !== -1; nl = lineEnd(data)) {
       const raw = data.subarray(0, nl);
       data = data.subarray(nl + 1);
       if (this.skippingOverlong) {
@@ -155,9 +155,8 @@ export class SerialLine {
     }
   }
 
-  private acceptLine(raw: Buffer, max: number): void {
-    const bytes = raw.length && raw[raw.length - 1] === 0x0d ? raw.subarray(0, -1) : raw;
-    if (bytes.length === 0) return;
+  private acceptLine(bytes: Buffer, max: number): void {
+    if (bytes.length === 0) return; // the LF of a CR LF, or a blank line
     if (bytes.length > max) return this.fault('overlong', new Error(`line of ${bytes.length} bytes (max ${max})`));
     const line = bytes.toString('utf8');
     if (CONTROL.test(line)) return this.fault('garbage', new Error(`unreadable line (${bytes.length} bytes; wrong baud rate?)`));
@@ -175,6 +174,12 @@ export class SerialLine {
     this.buffer = Buffer.alloc(0);
     this.skippingOverlong = false;
   }
+}
+
+/** Index of the first CR or LF: scanners often end a code with CR alone, NMEA with CR LF. */
+function lineEnd(data: Buffer): number {
+  for (let i = 0; i < data.length; i++) if (data[i] === 0x0a || data[i] === 0x0d) return i;
+  return -1;
 }
 
 /** `PATH[:BAUD]` as given on the command line. */

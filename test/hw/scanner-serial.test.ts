@@ -46,7 +46,10 @@ test.serial('scan opens a case with the scanned ID; the same code marks it; anot
     const id = '淮交罚〔2018〕86号';
     t.like(await r.scan(id), { ok: true, action: 'open', caseId: id });
     t.deepEqual(r.sessions.openCases().map((c) => c.id), [id]);
-    t.like(await r.scan(id), { ok: true, action: 'marker', caseId: id });
+    const n = r.outcomes.length;
+    await r.pty.write(`${id}\r`); // a scanner that ends codes with CR alone
+    t.true(await until(() => r.outcomes.length > n, 3000));
+    t.like(r.outcomes[n]!.outcome, { ok: true, action: 'marker', caseId: id });
     t.like(await r.scan('DOC-2026-000123'), { ok: true, action: 'close', caseId: id });
     t.deepEqual(r.sessions.openCases(), []);
     const stored = await r.store.cases.get(id);
