@@ -61,6 +61,7 @@ export class RecordingIndicators {
     if (on !== this.lit) {
       this.lit = on;
       if (on) this.lastBeep = now; // the lamp announces the start; the first reminder comes one period later
+      if (this.lamp) this.opts.log.info(`recording lamp ${on ? 'on' : 'off'}`);
       this.lamp?.write(on ? 1 : 0).catch((err: unknown) => this.opts.log.error({ err }, 'cannot set recording lamp'));
     }
     const period = this.opts.reminderSeconds * 1000;
