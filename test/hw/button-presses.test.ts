@@ -4,7 +4,8 @@ import { ButtonPresses, type Press } from '../../src/hw/button-presses.js';
 import { sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';
 
-async function rig(opts = { debounceMs: 20, longPressMs: 300 }) {
+// Wide margins between a short and a long press: the machine running tests may be loaded.
+async function rig(opts = { debounceMs: 20, longPressMs: 700 }) {
   const input = new SimInput();
   const presses: Array<{ press: Press; heldMs: number }> = [];
   const b = new ButtonPresses(input, opts, (press, heldMs) => presses.push({ press, heldMs }));
@@ -20,19 +21,19 @@ test('a short press gives one "short" on release', async (t) => {
   input.set(0);
   t.true(await until(() => presses.length === 1, 1000));
   t.is(presses[0]!.press, 'short');
-  t.true(presses[0]!.heldMs >= 80 && presses[0]!.heldMs < 300, `held ${presses[0]!.heldMs} ms`);
+  t.true(presses[0]!.heldMs >= 80 && presses[0]!.heldMs < 700, `held ${presses[0]!.heldMs} ms`);
   await sleep(60);
   t.is(presses.length, 1);
   b.stop();
 });
 
+// Bounce is driven without pauses: a real contact bounces in microseconds, and timed
+// pauses would make these tests depend on how loaded the machine is.
 test('contact bounce shorter than the debounce time is no press at all', async (t) => {
   const { input, presses, b } = await rig();
   for (let i = 0; i < 5; i++) {
     input.set(1);
-    await sleep(3);
     input.set(0);
-    await sleep(3);
   }
   await sleep(100);
   t.deepEqual(presses, []);
@@ -41,15 +42,9 @@ test('contact bounce shorter than the debounce time is no press at all', async (
 
 test('a bouncing press and release still count once', async (t) => {
   const { input, presses, b } = await rig();
-  for (const l of [1, 0, 1, 0, 1] as const) {
-    input.set(l);
-    await sleep(4);
-  }
+  for (const l of [1, 0, 1, 0, 1] as const) input.set(l);
   await sleep(80);
-  for (const l of [0, 1, 0] as const) {
-    input.set(l);
-    await sleep(4);
-  }
+  for (const l of [0, 1, 0] as const) input.set(l);
   t.true(await until(() => presses.length === 1, 1000));
   await sleep(80);
   t.deepEqual(presses.map((p) => p.press), ['short']);
@@ -59,9 +54,9 @@ test('a bouncing press and release still count once', async (t) => {
 test('holding past the long-press time gives "long" while held, and nothing on release', async (t) => {
   const { input, presses, b } = await rig();
   input.set(1);
-  t.true(await until(() => presses.length === 1, 1000));
+  t.true(await until(() => presses.length === 1, 3000));
   t.is(presses[0]!.press, 'long');
-  t.true(presses[0]!.heldMs >= 280, `fired after ${presses[0]!.heldMs} ms`);
+  t.true(presses[0]!.heldMs >= 680, `fired after ${presses[0]!.heldMs} ms`);
   t.is(await input.read(), 1, 'fired while still held');
   input.set(0);
   await sleep(80);
@@ -75,7 +70,7 @@ test('a button already held when watching starts gives nothing on release (stuck
   const presses: Press[] = [];
   const b = new ButtonPresses(input, { debounceMs: 20, longPressMs: 300 }, (p) => presses.push(p));
   await b.start();
-  await sleep(400);
+  await sleep(400); // past the long-press time: a held button seen at start must not fire either
   input.set(0);
   await sleep(80);
   t.deepEqual(presses, []);

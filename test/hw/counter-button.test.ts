@@ -19,7 +19,7 @@ async function rig(reminderSeconds = 0) {
     actions: new TriggerActions(() => s.sessions, s.log),
     log: s.log,
     debounceMs: 15,
-    longPressMs: 300,
+    longPressMs: 800, // far from the 60–80 ms short presses, so a loaded machine cannot confuse them
     onOutcome: (press, outcome) => outcomes.push({ press, outcome }),
   });
   const indicators = new RecordingIndicators({
@@ -63,7 +63,7 @@ test.serial('short press opens a case and lights the lamp; another short press a
     t.like(opened, { ok: true, action: 'open' });
     t.true(await until(async () => (await r.lamp.read()) === 1, 1000), 'lamp lit while recording');
     t.like(await r.press(80), { ok: true, action: 'marker', caseId: opened.caseId });
-    t.like(await r.press(450), { ok: true, action: 'close', caseId: opened.caseId });
+    t.like(await r.press(1100), { ok: true, action: 'close', caseId: opened.caseId });
     const c = await r.store.cases.get(opened.caseId!);
     t.is(c!.openTrigger.source, 'button');
     t.is(c!.markers.length, 1);
@@ -78,7 +78,7 @@ test.serial('short press opens a case and lights the lamp; another short press a
 test.serial('a long press with no case open is refused and changes nothing', async (t) => {
   const r = await rig();
   try {
-    t.like(await r.press(450), { ok: false, code: 'no-open-case' });
+    t.like(await r.press(1100), { ok: false, code: 'no-open-case' });
     t.deepEqual(r.sessions.openCases(), []);
     t.is(await r.lamp.read(), 0);
   } finally {
