@@ -7,8 +7,8 @@ import readline from 'node:readline';
 import type { Config } from './config/schema.js';
 import type { Logger } from './core/logger.js';
 import type { Clock } from './core/clock.js';
-import { errorMessage } from './core/errors.js';
 import { Recorder } from './recorder.js';
+import { FieldHardware } from './hw/field-hardware.js';
 
 export interface Subsystem {
   name: string;
@@ -27,11 +27,15 @@ export interface AppOptions {
 
 export class App {
   readonly recorder: Recorder;
+  /** Button, lamps, GPS, scanner; `hardware.gpsHealth` feeds the health report. */
+  readonly hardware: FieldHardware;
   private readonly subsystems: Subsystem[] = [];
   private readonly started: Subsystem[] = [];
 
   constructor(readonly options: AppOptions) {
     this.recorder = new Recorder({ config: options.config, log: options.log, clock: options.clock });
+    this.hardware = new FieldHardware({ config: options.config, log: options.log, recorder: this.recorder, simulateGpio: options.simulate === true });
+    this.subsystems.push(...this.hardware.subsystems);
     if (options.simulate && options.interactive) this.subsystems.push(this.terminalButton());
   }
 
@@ -58,24 +62,22 @@ export class App {
     await this.recorder.stop();
   }
 
-  /** A keyboard stand-in for the counter button: Enter = short press, "s"+Enter = documents served. */
+  /**
+   * The keyboard presses the simulated button twin, so the same debounce and
+   * press rules run as on a board: Enter = short press, "s" + Enter = long press.
+   */
   private terminalButton(): Subsystem {
     let rl: readline.Interface | undefined;
-    const { log } = this.options;
+    const button = this.hardware.sim.button;
+    const longMs = (this.options.config.gpio?.longPressSeconds ?? 3) * 1000;
     return {
       name: 'terminal-button',
       start: () => {
         rl = readline.createInterface({ input: process.stdin });
-        process.stderr.write('simulated counter: Enter = button (open case / marker), "s" + Enter = documents served\n');
+        process.stderr.write('simulated counter: Enter = button (open case / marker), "s" + Enter = long press (documents served)\n');
         rl.on('line', (line) => {
-          const sessions = this.recorder.sessions;
-          const act =
-            line.trim() === 's'
-              ? sessions.close({ trigger: 'documents.served', source: 'button' })
-              : sessions.openCases().length
-                ? sessions.marker({ type: 'marker', source: 'button' })
-                : sessions.open({ trigger: 'application.accepted', source: 'button' });
-          act.catch((err: unknown) => log.warn({ error: errorMessage(err) }, 'button action refused'));
+          button.set(1);
+          setTimeout(() => button.set(0), line.trim() === 's' ? longMs + 200 : 150);
         });
       },
       stop: () => rl?.close(),

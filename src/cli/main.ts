@@ -9,8 +9,9 @@ import { runCommand } from './run-command.js';
 import { demoCommand } from './demo-command.js';
 import { caseCommand } from './case-command.js';
 import { verifyCommand } from './verify-command.js';
+import { simulateCommand } from './simulate-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, simulateCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

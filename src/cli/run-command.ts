@@ -7,11 +7,12 @@ import { simulatedCounterConfig } from '../config/simulated.js';
 import type { Config } from '../config/schema.js';
 import { App } from '../app.js';
 import { wireUplink } from '../uplink/wire-uplink.js';
+import { withSerialDevices } from '../hw/serial-flags.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the recorder service',
-  help: `usage: casecam run [--config FILE] [--simulate] [--data DIR] [--device-id ID] [--broker URL]
+  help: `usage: casecam run [--config FILE] [--simulate] [--data DIR] [--device-id ID] [--broker URL] [--gps PATH[:BAUD]] [--scanner PATH[:BAUD]]
 
 Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
   --config FILE     JSON configuration (see docs/configuration.md)
@@ -19,7 +20,9 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
   --data DIR        data directory (overrides paths.dataDir; default .data/sim with --simulate)
   --device-id ID    device ID (overrides deviceId)
   --broker URL      MQTT broker, mqtt://host:port or mqtts://host:port (overrides mqtt.url);
-                    without one, an embedded broker on 127.0.0.1 (see docs/mqtt.md)`,
+                    without one, an embedded broker on 127.0.0.1 (see docs/mqtt.md)
+  --gps PATH[:BAUD]      NMEA GPS receiver (overrides serial.gps; baud 9600 by default)
+  --scanner PATH[:BAUD]  serial barcode scanner (overrides serial.scanner; baud 9600 by default)`,
   async run(argv) {
     const { values } = parse(argv, {
       config: { type: 'string' },
@@ -27,6 +30,8 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
       data: { type: 'string' },
       'device-id': { type: 'string' },
       broker: { type: 'string' },
+      gps: { type: 'string' },
+      scanner: { type: 'string' },
     });
     if (values.help) {
       console.log(this.help);
@@ -38,13 +43,20 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     else throw new CasecamError('usage', 'give --config FILE, or --simulate for a simulated counter box');
     if (values.data) config = { ...config, paths: { ...config.paths, dataDir: values.data } };
     if (values['device-id']) config = { ...config, deviceId: values['device-id'] };
+    config = withSerialDevices(config, { gps: values.gps, scanner: values.scanner });
 
     if (values.broker !== undefined && !/^mqtts?:\/\/[^\s/]+/.test(values.broker)) {
       throw new CasecamError('usage', `--broker must be an mqtt:// or mqtts:// URL, got "${values.broker}"`);
     }
     const log = createLogger({ name: 'casecam' });
     const app = new App({ config, log, simulate: values.simulate === true, interactive: process.stdin.isTTY === true });
-    wireUplink(app, { brokerUrl: values.broker });
+    wireUplink(app, {
+      brokerUrl: values.broker,
+      gps: () => {
+        const health = app.hardware.gpsHealth();
+        return health && { ...health, clockOffsetMs: app.hardware.gps?.clockOffsetMs() ?? null };
+      },
+    });
     await app.start();
     await new Promise<void>((resolve) => {
       let stopping = false;

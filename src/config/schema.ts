@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
+import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
 
 export const ChannelIdSchema = z
   .string()
@@ -59,8 +60,10 @@ export const ConfigSchema = z.object({
   paths: PathsSchema.default(PathsSchema.parse({})),
   supervisor: SupervisorSchema.default(SupervisorSchema.parse({})),
   mqtt: MqttConfigSchema.optional(),
-  gpio: z.looseObject({}).optional(),
-  serial: z.looseObject({}).optional(),
+  /** Counter button, recording lamp, buzzer (docs/hardware.md). */
+  gpio: GpioConfigSchema.optional(),
+  /** Serial GPS and barcode scanner (docs/hardware.md). */
+  serial: SerialConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

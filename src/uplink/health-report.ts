@@ -20,7 +20,8 @@ export interface GpsReading {
   satellites: number;
   utc: string;
 }
-export type GpsProvider = () => Partial<GpsReading> | undefined;
+/** The GPS as the hardware reports it: any figure may be unknown (null); the clock offset is system − GPS time. */
+export type GpsProvider = () => ({ [K in keyof GpsReading]?: GpsReading[K] | null } & { clockOffsetMs?: number | null }) | undefined;
 
 export interface HealthSources {
   clock: Clock;
@@ -73,7 +74,7 @@ export async function healthReport(src: HealthSources): Promise<Health> {
           utc: typeof gps.utc === 'string' ? gps.utc : null,
         }
       : null,
-    clockOffsetMs: null,
+    clockOffsetMs: num(gps?.clockOffsetMs),
     alarms: src.alarms(),
   };
 }

@@ -67,7 +67,7 @@ export const HealthSchema = z.object({
     dropped: z.object({ telemetry: z.number().int(), normal: z.number().int() }),
   }),
   gps: GpsSchema.nullable(),
-  clockOffsetMs: z.number().nullable().describe('not measured yet on this device: null'),
+  clockOffsetMs: z.number().nullable().describe('system clock minus GPS time, ms; null without a GPS time'),
   alarms: z.array(AlarmSchema),
 });
 
