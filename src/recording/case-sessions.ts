@@ -8,8 +8,11 @@
  * deadline passes), then `closed`.
  *
  * Invariants:
- * - All mutations run one at a time through `serial()`, so claims, gaps, opens and
- *   closes never interleave half-done.
+ * - Case state changes (open, marker, close, gaps, ring rows) run one at a time through
+ *   `serial()`, so they never interleave half-done. They are quick LevelDB writes.
+ * - Sealing (move, fsync, hash) and linking a segment to a case run one at a time on a
+ *   second queue, so a trigger never waits behind the disk work of earlier segments.
+ * - A closing case is closed only when none of its claims is still being sealed.
  * - A second opening trigger for an open case adds a marker, never a second case.
  */
 import type { Bus } from '../core/bus.js';
@@ -74,6 +77,9 @@ export class CaseSessions {
   /** Per closing case: channels that have delivered media past the window's end. */
   private readonly channelsDone = new Map<string, Set<string>>();
   private queue: Promise<unknown> = Promise.resolve();
+  private sealQueue: Promise<unknown> = Promise.resolve();
+  /** Claims queued or being sealed, per case. */
+  private readonly pendingClaims = new Map<string, number>();
   private readonly unsubscribe: Array<() => void> = [];
   private ticker: NodeJS.Timeout | undefined;
   /** Channels whose media is lost now: since when and why (from video.lost alarms). */
@@ -116,10 +122,12 @@ export class CaseSessions {
   /** Resolves when every queued claim and seal is done. */
   async idle(): Promise<void> {
     let q: Promise<unknown>;
+    let sq: Promise<unknown>;
     do {
       q = this.queue;
-      await q.catch(() => undefined);
-    } while (q !== this.queue);
+      sq = this.sealQueue;
+      await Promise.all([q, sq]).catch(() => undefined);
+    } while (q !== this.queue || sq !== this.sealQueue);
   }
 
   activeCases(): CaseRecord[] {
@@ -241,18 +249,36 @@ export class CaseSessions {
   }
 
   private async claimExisting(c: CaseRecord): Promise<void> {
-    for (const seg of this.deps.ring.closedOverlapping(c.windowStart, c.windowEnd)) await this.claim(c, seg);
-    if (c.status === 'closing') this.noteDone(c, undefined);
+    for (const seg of this.deps.ring.closedOverlapping(c.windowStart, c.windowEnd)) this.enqueueClaim(c, seg);
+    if (c.status === 'closing') this.onSealQueue(c, async () => this.noteDone(c, undefined));
   }
 
   private async onSegmentClosed(seg: RingSegment): Promise<void> {
     await this.deps.ring.closed(seg);
     for (const c of [...this.active.values()]) {
-      if (!overlaps(seg, c)) continue;
+      if (overlaps(seg, c)) this.enqueueClaim(c, seg);
+    }
+  }
+
+  /** Seal and link `seg` to case `c` on the seal queue; a closing case then checks whether it is complete. */
+  private enqueueClaim(c: CaseRecord, seg: RingSegment): void {
+    this.onSealQueue(c, async () => {
       await this.claim(c, seg);
       if (c.status === 'closing') this.noteDone(c, seg);
-    }
-    await this.finishOverdue();
+    });
+  }
+
+  private onSealQueue(c: CaseRecord, job: () => Promise<void>): void {
+    this.pendingClaims.set(c.id, (this.pendingClaims.get(c.id) ?? 0) + 1);
+    const run = async () => {
+      try {
+        await job();
+      } finally {
+        this.pendingClaims.set(c.id, (this.pendingClaims.get(c.id) ?? 1) - 1);
+      }
+      if (c.status === 'closing') void this.serial(() => this.finishOverdue());
+    };
+    this.sealQueue = this.sealQueue.then(run, run).catch((err: unknown) => this.deps.log.error({ err, caseId: c.id }, 'claim failed'));
   }
 
   private async claim(c: CaseRecord, seg: RingSegment): Promise<void> {
@@ -306,6 +332,7 @@ export class CaseSessions {
     const graceMs = deps.segmentSeconds * 2000 + 5000;
     for (const c of [...this.active.values()]) {
       if (c.status !== 'closing' || c.windowEnd === undefined) continue;
+      if ((this.pendingClaims.get(c.id) ?? 0) > 0) continue;
       const done = this.channelsDone.get(c.id) ?? new Set();
       const complete = deps.channels.every((ch) => done.has(ch));
       if (!complete && now < c.windowEnd + graceMs) continue;
@@ -320,6 +347,7 @@ export class CaseSessions {
       await deps.store.cases.put(c.id, c);
       this.active.delete(c.id);
       this.channelsDone.delete(c.id);
+      this.pendingClaims.delete(c.id);
       const segments = (await deps.store.caseSegments.values(StoreClass.caseSegmentRange(c.id))).length;
       deps.log.info({ caseId: c.id, segments, gaps: c.gaps.length, complete }, 'case closed');
       deps.bus.emit('case.closed', {
