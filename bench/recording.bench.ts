@@ -3,6 +3,7 @@
  * - framesLost / samplesLost over a 30 s case (target 0)
  * - triggerToFirstFrameSeconds − preRecordSeconds (target 0 … one segment)
  * - mediaSecondsLostAfterKill9 of the whole service (target ≤ 1)
+ * - workerKill9ToMediaAgain: kill -9 of a media worker until new media starts (target ≤ 2 s)
  * - cpuRatio: CPU s of the service (main + workers) ÷ CPU s of gst-launch-1.0 running the
  *   identical pipeline for the same time (target ≤ 1.10)
  * - mainRssMb (target ≤ 120)
@@ -94,6 +95,30 @@ async function lostAfterKill9(runs: number): Promise<{ perRun: number[]; max: nu
   return { perRun, max: Math.max(...perRun) };
 }
 
+async function resumeAfterWorkerKill9(runs: number): Promise<{ perRunMs: number[]; maxMs: number }> {
+  const dir = await tempDir('casecam-bench-worker-');
+  const app = new App({ config: benchConfig(dir, 2), log: silentLogger() });
+  await app.start();
+  const perRunMs: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      await sleep(4000 + i * 700);
+      const gap = new Promise<number>((resolve) => {
+        const off = app.recorder.bus.on('recording.gap', (g) => {
+          off();
+          resolve(g.to);
+        });
+      });
+      const killedAt = Date.now();
+      process.kill(app.recorder.supervisors[0]!.pid!, 'SIGKILL');
+      perRunMs.push((await gap) - killedAt);
+    }
+  } finally {
+    await app.stop();
+  }
+  return { perRunMs, maxMs: Math.max(...perRunMs) };
+}
+
 async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
   const dir = await tempDir('casecam-bench-cpu-');
   const config = benchConfig(dir, 5);
@@ -143,7 +168,8 @@ export default async function recordingBench(): Promise<Record<string, unknown>>
   return {
     continuity: await continuityAndPreEvent(),
     mediaSecondsLostAfterKill9: await lostAfterKill9(3),
+    workerKill9ToMediaAgain: await resumeAfterWorkerKill9(3),
     cpu: await cpuAndMemory(20),
-    targets: { framesLost: 0, offsetBeyondPreRecordSeconds: '0..2', mediaSecondsLostAfterKill9: '≤ 1', cpuRatio: '≤ 1.10', mainRssMb: '≤ 120' },
+    targets: { framesLost: 0, offsetBeyondPreRecordSeconds: '0..2', mediaSecondsLostAfterKill9: '≤ 1', workerKill9ToMediaAgainMs: '≤ 2000', cpuRatio: '≤ 1.10', mainRssMb: '≤ 120' },
   };
 }
