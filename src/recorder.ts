@@ -1,6 +1,6 @@
 /**
- * The recorder core: store, ring, media supervisors, case sessions, sealing,
- * recovery and OSD, wired together. Triggers (GPIO, scanner, MQTT) and reporting
+ * The recorder core: store, journal, device key, ring, media supervisors, case
+ * sessions, sealing, recovery, retention and OSD, wired together. Triggers (GPIO, scanner, MQTT) and reporting
  * are added around it by the composition root (app.ts); they reach the recorder
  * only through `sessions`, `state()` and the bus.
  */
@@ -21,6 +21,12 @@ import { recover, type RecoveryReport } from './recording/recovery.js';
 import { OsdDriver } from './osd/osd-driver.js';
 import type { Position } from './osd/osd-text.js';
 import { mkdirDurable } from './recording/durable-files.js';
+import { Journal } from './evidence/journal.js';
+import { JournalWriter } from './evidence/journal-writer.js';
+import { loadOrCreateDeviceKey, type DeviceKey } from './evidence/device-key.js';
+import { journalRecovery, journalStart } from './evidence/startup-entries.js';
+import { Retention } from './evidence/retention.js';
+import { markOffloaded, type OffloadMark } from './evidence/offload.js';
 
 export const WORKER_PATH = fileURLToPath(new URL('./media/media-worker.js', import.meta.url));
 
@@ -49,13 +55,16 @@ export class Recorder {
   readonly clock: Clock;
   readonly paths: ResolvedPaths;
   store!: Store;
+  journal!: Journal;
+  deviceKey!: DeviceKey;
+  retention!: Retention;
   ring!: Ring;
   sealer!: Sealer;
   sessions!: CaseSessions;
   supervisors: ChannelSupervisor[] = [];
   recovery: RecoveryReport | undefined;
   private osd: OsdDriver | undefined;
-  private pruneTimer: NodeJS.Timeout | undefined;
+  private journalWriter: JournalWriter | undefined;
   private started = false;
   position: () => Position | undefined;
 
@@ -93,23 +102,35 @@ export class Recorder {
 
     await mkdir(paths.ringDir, { recursive: true });
     await mkdirDurable(paths.evidenceDir);
+    if (config.storage.backgroundBytes > 0) await mkdir(paths.backgroundDir, { recursive: true });
     this.store = await Store.open(paths.dbDir, log);
-    this.sealer = new Sealer(this.store, paths.evidenceDir, this.clock);
+    this.journal = await Journal.open(this.store, this.clock, log);
+    this.deviceKey = await loadOrCreateDeviceKey(paths.keyDir);
+    await journalStart({ store: this.store, journal: this.journal, config, key: this.deviceKey });
+    this.sealer = new Sealer(this.store, paths.evidenceDir, this.clock, this.journal);
     this.ring = new Ring(this.store, log);
     this.recovery = await recover({
       store: this.store,
       sealer: this.sealer,
       ringDir: paths.ringDir,
+      backgroundDir: paths.backgroundDir,
       evidenceDir: paths.evidenceDir,
       segmentSeconds: rec.segmentSeconds,
       channels: config.channels.map((c) => c.id),
       log,
     });
+    await journalRecovery(this.journal, this.recovery);
     await this.ring.load();
+    this.journalWriter = new JournalWriter({ bus: this.bus, journal: this.journal, store: this.store, log });
+    this.journalWriter.start();
+    if (this.journal.openProblems.length) {
+      this.bus.emit('alarm.raised', { kind: 'journal.damaged', subject: 'journal', message: this.journal.openProblems.join('; '), at: this.clock.now() });
+    }
     this.sessions = new CaseSessions({
       store: this.store,
       ring: this.ring,
       sealer: this.sealer,
+      journal: this.journal,
       bus: this.bus,
       clock: this.clock,
       log,
@@ -124,6 +145,22 @@ export class Recorder {
       segmentSeconds: rec.segmentSeconds,
     });
     await this.sessions.start();
+    // Started while nothing seals (before the pipelines), so its count of evidence bytes is exact.
+    this.retention = new Retention({
+      store: this.store,
+      journal: this.journal,
+      ring: this.ring,
+      bus: this.bus,
+      clock: this.clock,
+      log,
+      sessions: this.sessions,
+      settings: config.storage,
+      evidenceDir: paths.evidenceDir,
+      backgroundDir: paths.backgroundDir,
+      preRecordSeconds: rec.preRecordSeconds,
+      segmentSeconds: rec.segmentSeconds,
+    });
+    await this.retention.start();
 
     const restartCause = this.recovery.cleanShutdown
       ? 'service was stopped'
@@ -155,13 +192,6 @@ export class Recorder {
     });
     this.osd.start();
 
-    const keepMs = (rec.preRecordSeconds + rec.segmentSeconds * 2) * 1000;
-    this.pruneTimer = setInterval(() => {
-      this.ring
-        .prune(this.clock.now() - keepMs, (e) => this.sessions.wants(e))
-        .catch((err: unknown) => log.error({ err }, 'ring prune failed'));
-    }, rec.segmentSeconds * 1000);
-    this.pruneTimer.unref();
     this.started = true;
     log.info({ deviceId: config.deviceId, channels: config.channels.length, dataDir: paths.dataDir }, 'recorder started');
   }
@@ -170,13 +200,20 @@ export class Recorder {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.retention.stop();
     this.osd?.stop();
     await Promise.all(this.supervisors.map((s) => s.stop()));
     await this.sessions.stop();
+    await this.journal.append('service.stopped', { deviceId: this.config.deviceId });
+    await this.journalWriter?.stop();
     await this.store.setMeta({ cleanShutdown: true, lastStopAt: this.clock.now() });
     await this.store.close();
     this.log.info('recorder stopped');
+  }
+
+  /** For the offload subsystem: `target` confirmed it holds these segments (retention may now evict them). */
+  markOffloaded(segmentIds: string[], mark: OffloadMark): Promise<{ marked: string[] }> {
+    return markOffloaded({ store: this.store, journal: this.journal, clock: this.clock, bus: this.bus }, segmentIds, mark);
   }
 
   state(): RecorderState {

@@ -1,36 +1,54 @@
-import path from 'node:path';
 import type { Command } from './args.js';
 import { parse, required } from './args.js';
-import { silentLogger } from '../core/logger.js';
 import { CasecamError } from '../core/errors.js';
+import { checkCaseId } from '../core/case-id.js';
 import { Store } from '../store/store.js';
-import { exportBundle } from '../export/bundle-export.js';
+import { caseSegments, exportBundle } from '../export/bundle-export.js';
+import { loadOrCreateDeviceKey } from '../evidence/device-key.js';
+import { dataOptions, openData, operatorName } from './data-dir.js';
 
 export const caseCommand: Command = {
   name: 'case',
-  summary: 'list cases, or export one case\'s bundle',
-  help: `usage: casecam case list --data DIR [--json]
-       casecam case export ID --data DIR --out BUNDLE
+  summary: 'list cases, show one case file, or export one case\'s signed bundle',
+  help: `usage: casecam case list --data DIR [--json] [--operator NAME]
+       casecam case show ID --data DIR [--operator NAME]
+       casecam case export ID --data DIR --out BUNDLE [--operator NAME]
 
-  list     every case in the store: ID, status, opened, closed, segments, gaps
-  export   writes the case bundle (manifest.json, media/) to BUNDLE`,
+  list     every case in the store: ID, kind, status, opened, closed, segments, gaps
+  show     one case file as JSON: triggers, officers, markers, gaps, claims, segments
+  export   writes the signed case bundle to BUNDLE (manifest.json, manifest.sig,
+           device.pub.pem, SHA256SUMS, SHA256SUMS.sig, media/), with one continuous
+           file per channel remuxed from the segments; check it with casecam verify
+  --data DIR       data directory (or --config FILE to take its paths)
+  --operator NAME  who is looking (default: the OS user); every list, show and export
+                   is journaled with it
+No command deletes evidence: only retention does, and never case footage whose
+offload is not confirmed.`,
   async run(argv) {
-    const { values, positionals } = parse(argv, { data: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } }, { positionals: true });
+    const { values, positionals } = parse(
+      argv,
+      { ...dataOptions, out: { type: 'string' }, json: { type: 'boolean' }, operator: { type: 'string' } },
+      { positionals: true },
+    );
     if (values.help) {
       console.log(this.help);
       return 0;
     }
     const [sub, id] = positionals;
-    const dataDir = path.resolve(required(values.data, '--data DIR'));
-    if (sub !== 'list' && sub !== 'export') throw new CasecamError('usage', 'expected "case list" or "case export ID"');
-    const store = await Store.open(path.join(dataDir, 'db'), silentLogger());
+    if (sub !== 'list' && sub !== 'show' && sub !== 'export') throw new CasecamError('usage', 'expected "case list", "case show ID" or "case export ID"');
+    const caseId = sub === 'list' ? undefined : checkCaseId(required(id, 'case ID'));
+    const outDir = sub === 'export' ? required(values.out, '--out BUNDLE') : undefined;
+    const operator = operatorName(values.operator);
+    const { paths, store, journal } = await openData(values);
     try {
-      if (sub === 'list') {
+      if (caseId === undefined) {
+        await journal.append('cases.listed', { operator, via: 'cli' });
         const rows = [];
         for (const c of await store.cases.values()) {
           const segments = (await store.caseSegments.values(Store.caseSegmentRange(c.id))).length;
           rows.push({
             id: c.id,
+            kind: c.kind,
             status: c.status,
             opened: new Date(c.openTrigger.at).toISOString(),
             closed: c.closedAt ? new Date(c.closedAt).toISOString() : null,
@@ -39,18 +57,39 @@ export const caseCommand: Command = {
           });
         }
         if (values.json) console.log(JSON.stringify(rows));
-        else for (const r of rows) console.log(`${r.id}\t${r.status}\t${r.opened}\t${r.closed ?? '-'}\t${r.segments} segments\t${r.gaps} gaps`);
+        else for (const r of rows) console.log(`${r.id}\t${r.kind}\t${r.status}\t${r.opened}\t${r.closed ?? '-'}\t${r.segments} segments\t${r.gaps} gaps`);
         return 0;
       }
-      const manifest = await exportBundle({
-        store,
-        evidenceDir: path.join(dataDir, 'evidence'),
-        caseId: required(id, 'case ID'),
-        outDir: path.resolve(required(values.out, '--out BUNDLE')),
-      });
-      console.log(`exported ${manifest.segments.length} segments of case ${manifest.case.id} to ${values.out}`);
+      const c = await store.cases.get(caseId);
+      if (!c) throw new CasecamError('case-not-found', `no case "${caseId}" in this store`);
+      if (outDir === undefined) {
+        await journal.append('case.viewed', { operator, via: 'cli' }, { caseIds: [caseId] });
+        const segs = await caseSegments(store, caseId);
+        const segments = segs.map(({ id: segId, channel, start, end, bytes, sha256, partial, offloadedAt, evictedAt }) => ({
+          id: segId,
+          channel,
+          start: new Date(start).toISOString(),
+          end: new Date(end).toISOString(),
+          bytes,
+          sha256,
+          partial,
+          offloaded: offloadedAt !== undefined ? new Date(offloadedAt).toISOString() : undefined,
+          evicted: evictedAt !== undefined ? new Date(evictedAt).toISOString() : undefined,
+        }));
+        console.log(JSON.stringify({ ...c, segments }, null, 2));
+        return 0;
+      }
+      const key = await loadOrCreateDeviceKey(paths.keyDir);
+      if (key.created) await journal.append('device.key.created', { fingerprint: key.fingerprint });
+      const r = await exportBundle({ store, journal, key, evidenceDir: paths.evidenceDir, caseId, outDir, operator, via: 'cli' });
+      for (const w of r.warnings) console.error(`casecam case export: warning: ${w}`);
+      console.log(
+        `exported case ${r.manifest.case.id}: ${r.manifest.segments.length} segments, ${r.manifest.continuous.length} continuous files to ${r.outDir}\n` +
+          `signed by device key ${key.fingerprint}`,
+      );
       return 0;
     } finally {
+      await journal.idle();
       await store.close();
     }
   },

@@ -8,7 +8,7 @@ import { simulatedCounterConfig } from '../config/simulated.js';
 import { App } from '../app.js';
 import { wireUplink } from '../uplink/wire-uplink.js';
 import { exportBundle } from '../export/bundle-export.js';
-import { checkBundleMedia } from '../export/bundle-check.js';
+import { verifyBundle } from '../export/bundle-verify.js';
 import { CasecamError } from '../core/errors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,8 +19,8 @@ export const demoCommand: Command = {
   help: `usage: casecam demo --data DIR --out BUNDLE [--json]
 
 Starts a simulated counter box (two test-source channels), accepts an application,
-adds an inquiry marker, serves the documents, exports the case bundle to BUNDLE and
-checks it. Exit 0 when the bundle is intact.
+adds an inquiry marker, serves the documents, exports the signed case bundle to
+BUNDLE and verifies it against the device's own key (pinned). Exit 0 when intact.
   --data DIR     data directory (default: a new temporary directory)
   --out BUNDLE   where to write the bundle (must not exist or be empty)
   --json         print the result as JSON on stdout`,
@@ -63,23 +63,40 @@ checks it. Exit 0 when the bundle is intact.
       });
       await Promise.race([closed, timeout]).finally(() => clearTimeout(timer));
       await recorder.sessions.idle();
-      const manifest = await exportBundle({ store: recorder.store, evidenceDir: recorder.paths.evidenceDir, caseId, outDir: out });
-      const check = await checkBundleMedia(out);
+      const { manifest, warnings } = await exportBundle({
+        store: recorder.store,
+        journal: recorder.journal,
+        key: recorder.deviceKey,
+        evidenceDir: recorder.paths.evidenceDir,
+        caseId,
+        outDir: out,
+        operator: config.officerId ?? 'demo',
+        via: 'demo',
+        clock: recorder.clock,
+      });
+      const check = await verifyBundle(out, { trustedKeyPem: recorder.deviceKey.publicPem });
       const result = {
-        ok: check.ok,
+        ok: check.ok && warnings.length === 0,
         caseId,
         bundle: out,
         dataDir,
         segments: manifest.segments.length,
+        continuous: manifest.continuous.length,
         channels: [...new Set(manifest.segments.map((s) => s.channel))],
         firstMediaBeforeTriggerSeconds:
           (new Date(manifest.case.openedAt).getTime() - Math.min(...manifest.segments.map((s) => new Date(s.start).getTime()))) / 1000,
         gaps: manifest.gaps.length,
-        problems: check.problems,
+        keyFingerprint: recorder.deviceKey.fingerprint,
+        pinned: check.pinned,
+        problems: [...check.problems, ...warnings],
       };
       if (values.json) console.log(JSON.stringify(result));
-      else say(`bundle ${out}: ${result.segments} segments on ${result.channels.join(', ')}, ${check.ok ? 'intact' : 'NOT intact: ' + check.problems.join('; ')}`);
-      return check.ok ? 0 : 1;
+      else {
+        say(`bundle ${out}: ${result.segments} segments and ${result.continuous} continuous files on ${result.channels.join(', ')}`);
+        say(result.ok ? `verified: signed by device key ${result.keyFingerprint} (pinned)` : `NOT intact: ${result.problems.join('; ')}`);
+        say(`check it yourself: casecam verify ${out} --key ${recorder.paths.keyDir}/device.pub.pem`);
+      }
+      return result.ok ? 0 : 1;
     } finally {
       await app.stop();
     }

@@ -10,8 +10,9 @@ import { demoCommand } from './demo-command.js';
 import { caseCommand } from './case-command.js';
 import { verifyCommand } from './verify-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { journalCommand } from './journal-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, simulateCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

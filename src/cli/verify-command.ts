@@ -1,29 +1,53 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from './args.js';
 import { parse } from './args.js';
-import { CasecamError } from '../core/errors.js';
-import { checkBundleMedia } from '../export/bundle-check.js';
+import { CasecamError, errorMessage } from '../core/errors.js';
+import { verifyBundle } from '../export/bundle-verify.js';
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check a case bundle; exit 0 when intact',
-  help: `usage: casecam verify BUNDLE
+  help: `usage: casecam verify BUNDLE [--key TRUSTED.pem] [--json]
 
-Checks that every media file listed in BUNDLE/manifest.json is present with its size
-and SHA-256, and that no unlisted file was added.`,
+Checks a case bundle: the Ed25519 signatures over manifest.json and SHA256SUMS, that
+SHA256SUMS matches the manifest, every listed file's size and SHA-256, that no file
+was added, removed, swapped or reordered, and the journal entries the manifest carries.
+  --key TRUSTED.pem  the device's public key as registered at provisioning: a bundle
+                     signed by any other key is rejected. Without it the bundle's own
+                     key is used, which proves nothing by itself: the result says the
+                     key is not pinned and prints its fingerprint.
+  --json             print the result as JSON on stdout
+Exit 0 when intact, 1 when not (each reason on stderr), 2 on a usage error.`,
   async run(argv) {
-    const { values, positionals } = parse(argv, {}, { positionals: true });
+    const { values, positionals } = parse(argv, { key: { type: 'string' }, json: { type: 'boolean' } }, { positionals: true });
     if (values.help) {
       console.log(this.help);
       return 0;
     }
     if (positionals.length !== 1) throw new CasecamError('usage', 'expected one BUNDLE directory');
-    const result = await checkBundleMedia(path.resolve(positionals[0]!));
-    if (!result.ok) {
-      console.error(`casecam verify: NOT intact: ${result.problems.join('; ')}`);
+    let trustedKeyPem: Buffer | undefined;
+    if (values.key !== undefined) {
+      trustedKeyPem = await readFile(values.key).catch((err: unknown) => {
+        throw new CasecamError('usage', `cannot read --key ${values.key}: ${errorMessage(err)}`);
+      });
+    }
+    const r = await verifyBundle(path.resolve(positionals[0]!), { trustedKeyPem });
+    if (values.json) console.log(JSON.stringify(r));
+    if (!r.ok) {
+      for (const p of r.problems) console.error(`casecam verify: ${p}`);
+      console.error(`casecam verify: NOT intact (${r.problems.length} problem${r.problems.length === 1 ? '' : 's'})`);
       return 1;
     }
-    console.log(`intact: ${result.segments} segments`);
+    if (!values.json) {
+      const files = `${r.segments} segments on ${r.channels.join(', ') || 'no channel'}, ${r.continuous} continuous file${r.continuous === 1 ? '' : 's'}`;
+      console.log(`intact: case ${r.caseId} from device ${r.deviceId}: ${files}`);
+      console.log(
+        r.pinned
+          ? `key pinned: signed by the trusted key, fingerprint ${r.fingerprint}`
+          : `key NOT pinned: signed by the key inside the bundle, fingerprint ${r.fingerprint}; that proves nothing by itself: pass --key with the device's registered key`,
+      );
+    }
     return 0;
   },
 };

@@ -41,12 +41,14 @@ export async function loadConfigFile(file: string): Promise<Config> {
   return parseConfig(json, `config file ${file}`);
 }
 
-export function resolvePaths(config: Config): ResolvedPaths {
+export function resolvePaths(config: Pick<Config, 'paths'>): ResolvedPaths {
   const dataDir = path.resolve(config.paths.dataDir);
   return {
     dataDir,
     ringDir: path.resolve(config.paths.ringDir ?? path.join(dataDir, 'ring')),
     evidenceDir: path.resolve(config.paths.evidenceDir ?? path.join(dataDir, 'evidence')),
+    backgroundDir: path.resolve(config.paths.backgroundDir ?? path.join(dataDir, 'background')),
+    keyDir: path.resolve(config.paths.keyDir ?? path.join(dataDir, 'keys')),
     dbDir: path.join(dataDir, 'db'),
   };
 }

@@ -38,6 +38,24 @@ export const PathsSchema = z.object({
   ringDir: z.string().min(1).optional(),
   /** Sealed evidence. Default: <dataDir>/evidence. */
   evidenceDir: z.string().min(1).optional(),
+  /** Background footage kept for record-after-the-fact claims (on disk). Default: <dataDir>/background. */
+  backgroundDir: z.string().min(1).optional(),
+  /** The device's Ed25519 key pair (device.key, device.pub.pem). Default: <dataDir>/keys. */
+  keyDir: z.string().min(1).optional(),
+});
+
+/** Storage budget and retention (docs/evidence.md). */
+export const StorageSchema = z.object({
+  /** Bytes casecam may use for evidence, background and ring; default: the whole file system. */
+  budgetBytes: z.number().int().positive().optional(),
+  /** `storage.low` is raised below this much free space, after evicting what may be evicted. */
+  lowFreePercent: z.number().min(0).max(90).default(20),
+  /** `storage.full` below this many free bytes: the ring shrinks so recording goes on. */
+  reserveBytes: z.number().int().nonnegative().default(256 * 1024 * 1024),
+  /** Unclaimed footage kept beyond the pre-record window, for claims after the fact. 0 = off. */
+  backgroundBytes: z.number().int().nonnegative().default(0),
+  /** How often retention runs (ring ageing, budget, alarms). */
+  checkSeconds: z.number().min(0.2).max(600).default(2),
 });
 
 export const SupervisorSchema = z.object({
@@ -59,6 +77,7 @@ export const ConfigSchema = z.object({
   recording: RecordingSchema.default(RecordingSchema.parse({})),
   paths: PathsSchema.default(PathsSchema.parse({})),
   supervisor: SupervisorSchema.default(SupervisorSchema.parse({})),
+  storage: StorageSchema.default(StorageSchema.parse({})),
   mqtt: MqttConfigSchema.optional(),
   /** Counter button, recording lamp, buzzer (docs/hardware.md). */
   gpio: GpioConfigSchema.optional(),
@@ -68,11 +87,14 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ChannelConfig = z.infer<typeof ChannelSchema>;
+export type StorageConfig = z.infer<typeof StorageSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export interface ResolvedPaths {
   dataDir: string;
   ringDir: string;
   evidenceDir: string;
+  backgroundDir: string;
+  keyDir: string;
   dbDir: string;
 }

@@ -72,6 +72,50 @@ export interface GpsFixEvent {
   hdop?: number;
 }
 
+/** Something an operator did (a command, a button, a CLI action), for the journal. */
+export interface OperatorActionEvent {
+  action: string;
+  /** Where it came from: `button`, `barcode`, `mqtt`, `cli`, … */
+  source: string;
+  at: number;
+  /** The operator, when known. */
+  by?: string;
+  caseId?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A past interval filed under a case (record-after-the-fact). */
+export interface CaseClaimedEvent {
+  caseId: string;
+  at: number;
+  from: number;
+  to: number;
+  source: string;
+  by?: string;
+  created: boolean;
+  segments: number;
+  /** Parts of the interval with no footage left on the device, per channel. */
+  missing: Array<{ channel: string; from: number; to: number }>;
+}
+
+/** An offload target confirmed it holds these segments; retention may now evict them. */
+export interface OffloadConfirmedEvent {
+  segmentIds: string[];
+  caseIds: string[];
+  target: string;
+  at: number;
+}
+
+/** Retention deleted footage (journaled before the files went). */
+export interface StorageEvictedEvent {
+  /** `background`: unclaimed footage from the ring; `sealed`: evidence files (unclaimed or offloaded). */
+  kind: 'background' | 'sealed';
+  reason: string;
+  segments: number;
+  bytes: number;
+  at: number;
+}
+
 export interface BusEvents {
   'segment.opened': RingSegment;
   'segment.closed': RingSegment;
@@ -85,6 +129,10 @@ export interface BusEvents {
   'channel.state': ChannelStateEvent;
   /** A GPS fix (about 1 Hz) from whatever GPS source is attached. */
   'gps.fix': GpsFixEvent;
+  'case.claimed': CaseClaimedEvent;
+  'operator.action': OperatorActionEvent;
+  'offload.confirmed': OffloadConfirmedEvent;
+  'storage.evicted': StorageEvictedEvent;
   /** OSD fields changed (officer, case, GPS); the OSD driver re-renders. */
   'osd.changed': Record<string, never>;
 }

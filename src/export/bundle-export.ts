@@ -1,52 +1,58 @@
 /**
- * Case bundle export: BUNDLE/manifest.json plus BUNDLE/media/<channel>/<segment>.mkv.
- * Files are copied from evidence and hashed again as they are written, so the
- * manifest describes the bundle's own bytes, not the store's.
+ * Case bundle export (layout in manifest.ts).
+ *
+ * Invariants:
+ * - The export is journaled (`case.export.started`, naming the operator) before any
+ *   evidence is read, and again when it is complete (`case.exported`, with the
+ *   manifest's SHA-256): an access that was cut short still shows.
+ * - Segment files are copied from evidence and hashed again as written; a copy that
+ *   does not match its sealed hash stops the export (the store was tampered with).
+ * - The bundle is built in a hidden sibling directory and renamed into place only when
+ *   complete, so a crashed export leaves no half bundle at BUNDLE and can simply be
+ *   run again. (Files are not fsynced: an export is repeatable, the store is the record.)
  */
-import { copyFile, mkdir, writeFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CasecamError } from '../core/errors.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { CasecamError, errorMessage } from '../core/errors.js';
 import { checkCaseId } from '../core/case-id.js';
 import { Store } from '../store/store.js';
-import type { CaseRecord, SegmentRecord } from '../store/records.js';
+import type { CaseRecord, SegmentRecord, Trigger } from '../store/records.js';
 import { sha256File } from '../recording/durable-files.js';
+import type { Journal } from '../evidence/journal.js';
+import { sha256Hex } from '../evidence/journal-hash.js';
+import { signBytes, type DeviceKey } from '../evidence/device-key.js';
+import { BUNDLE_FILES, BUNDLE_FORMAT, ManifestSchema, sumsText, type Manifest, type ManifestContinuous, type ManifestSegment } from './manifest.js';
+import { REMUX_METHOD, remuxConcat } from './remux.js';
 
-export interface ManifestSegment {
-  file: string;
-  channel: string;
-  start: string;
-  end: string;
-  bytes: number;
-  sha256: string;
-  partial?: boolean;
+export type { Manifest } from './manifest.js';
+
+export interface ExportOptions {
+  store: Store;
+  journal: Journal;
+  key: DeviceKey;
+  evidenceDir: string;
+  caseId: string;
+  outDir: string;
+  /** Who exports (journaled and written into the manifest). */
+  operator: string;
+  /** Through what: `cli`, `demo`, `mqtt`, … */
+  via: string;
+  clock?: Clock;
 }
 
-export interface Manifest {
-  format: 'casecam-bundle/1';
-  exportedAt: string;
-  case: {
-    id: string;
-    kind: string;
-    status: string;
-    openedAt: string;
-    closedAt?: string;
-    openTrigger: CaseRecord['openTrigger'];
-    closeTrigger?: CaseRecord['closeTrigger'];
-    windowStart: string;
-    windowEnd?: string;
-  };
-  device: { id: string };
-  officers: string[];
-  site?: string;
-  unit?: string;
-  markers: CaseRecord['markers'];
-  gaps: Array<{ channel: string; from: string; to: string; seconds: number; cause: string }>;
-  gpsTrack: Array<{ at: string; lat: number; lon: number; speedKmh?: number }>;
-  segments: ManifestSegment[];
+export interface ExportResult {
+  manifest: Manifest;
+  manifestSha256: string;
+  outDir: string;
+  /** Things that did not stop the export (e.g. a channel whose continuous file could not be made). */
+  warnings: string[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const isoTrigger = (t: Trigger) => ({ ...t, at: iso(t.at) });
 
+/** Every segment row the case links, sealed and evicted, by channel then time. */
 export async function caseSegments(store: Store, caseId: string): Promise<SegmentRecord[]> {
   const links = await store.caseSegments.values(Store.caseSegmentRange(caseId));
   const segs: SegmentRecord[] = [];
@@ -57,55 +63,137 @@ export async function caseSegments(store: Store, caseId: string): Promise<Segmen
   return segs.sort((a, b) => a.channel.localeCompare(b.channel) || a.start - b.start);
 }
 
-export async function exportBundle(opts: {
-  store: Store;
-  evidenceDir: string;
-  caseId: string;
-  outDir: string;
-  now?: number;
-}): Promise<Manifest> {
+export async function exportBundle(opts: ExportOptions): Promise<ExportResult> {
+  const { store, journal, key } = opts;
+  const clock = opts.clock ?? systemClock;
   const caseId = checkCaseId(opts.caseId);
-  const c = await opts.store.cases.get(caseId);
+  const c = await store.cases.get(caseId);
   if (!c) throw new CasecamError('case-not-found', `no case "${caseId}" in this store`);
-  const existing = await readdir(opts.outDir).catch(() => [] as string[]);
-  if (existing.length > 0) throw new CasecamError('usage', `bundle directory ${opts.outDir} exists and is not empty`);
-  const segs = await caseSegments(opts.store, caseId);
-  const out: ManifestSegment[] = [];
-  for (const seg of segs) {
-    const rel = path.posix.join('media', seg.channel, `${seg.id}.mkv`);
-    const dest = path.join(opts.outDir, rel);
+  const outDir = path.resolve(opts.outDir);
+  const existing = await readdir(outDir).catch(() => [] as string[]);
+  if (existing.length > 0) throw new CasecamError('usage', `bundle directory ${outDir} exists and is not empty`);
+  const work = path.join(path.dirname(outDir), `.${path.basename(outDir)}.partial`);
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+
+  try {
+    return await build(opts, c, work, outDir, existing.length === 0, clock);
+  } catch (err) {
+    await rm(work, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: string, outFree: boolean, clock: Clock): Promise<ExportResult> {
+  const { store, journal, key } = opts;
+  const caseId = c.id;
+  const started = await journal.append('case.export.started', { operator: opts.operator, via: opts.via, out: outDir }, { caseIds: [caseId] });
+  const warnings: string[] = [];
+  const rows = await caseSegments(store, caseId);
+  const segments: ManifestSegment[] = [];
+  for (const seg of rows.filter((r) => r.evictedAt === undefined)) {
+    const file = path.posix.join('media', seg.channel, `${seg.id}.mkv`);
+    const dest = path.join(work, file);
     await mkdir(path.dirname(dest), { recursive: true });
     await copyFile(path.join(opts.evidenceDir, seg.file), dest);
     const { sha256, bytes } = await sha256File(dest);
-    if (sha256 !== seg.sha256) {
-      throw new CasecamError('storage', `evidence file of segment ${seg.id} no longer matches its sealed hash`);
+    if (sha256 !== seg.sha256 || bytes !== seg.bytes) {
+      throw new CasecamError('storage', `evidence file of segment ${seg.id} no longer matches its sealed hash: the store was altered`);
     }
-    out.push({ file: rel, channel: seg.channel, start: iso(seg.start), end: iso(seg.end), bytes, sha256, ...(seg.partial ? { partial: true } : {}) });
+    const seq = segments.filter((s) => s.channel === seg.channel).length;
+    segments.push({
+      file,
+      id: seg.id,
+      channel: seg.channel,
+      seq,
+      start: iso(seg.start),
+      end: iso(seg.end),
+      bytes,
+      sha256,
+      sealedAt: iso(seg.sealedAt),
+      ...(seg.partial ? { partial: true } : {}),
+      ...(seg.recovered ? { recovered: true } : {}),
+    });
   }
-  const manifest: Manifest = {
-    format: 'casecam-bundle/1',
-    exportedAt: iso(opts.now ?? Date.now()),
-    case: {
-      id: c.id,
-      kind: c.kind,
-      status: c.status,
-      openedAt: iso(c.openTrigger.at),
-      closedAt: c.closedAt !== undefined ? iso(c.closedAt) : undefined,
-      openTrigger: c.openTrigger,
-      closeTrigger: c.closeTrigger,
-      windowStart: iso(c.windowStart),
-      windowEnd: c.windowEnd !== undefined ? iso(c.windowEnd) : undefined,
-    },
-    device: { id: c.deviceId },
+
+  const continuous: ManifestContinuous[] = [];
+  for (const channel of [...new Set(segments.map((s) => s.channel))]) {
+    const mine = segments.filter((s) => s.channel === channel);
+    const file = path.posix.join('media', `${channel}.mkv`);
+    try {
+      await remuxConcat(work, mine.map((s) => s.file), file);
+      const { sha256, bytes } = await sha256File(path.join(work, file));
+      continuous.push({ file, channel, method: REMUX_METHOD, segments: mine.length, bytes, sha256 });
+    } catch (err) {
+      await rm(path.join(work, file), { force: true });
+      warnings.push(`no continuous file for ${channel}: ${errorMessage(err)}`);
+    }
+  }
+
+  const until = c.windowEnd ?? clock.now();
+  const track = await store.gpsTrack.values({ gte: Store.timeKey(c.windowStart), lt: Store.timeKey(until + 1) });
+  const manifest: Manifest = ManifestSchema.parse({
+    format: BUNDLE_FORMAT,
+    exportedAt: iso(clock.now()),
+    exportedBy: opts.operator,
+    device: { id: c.deviceId, keyFingerprint: key.fingerprint },
+    case: caseSection(c),
+    markers: c.markers.map((m) => ({ ...m, at: iso(m.at) })),
+    gaps: c.gaps.map((g) => ({ channel: g.channel, from: iso(g.from), to: iso(g.to), seconds: (g.to - g.from) / 1000, cause: g.cause })),
+    gpsTrack: track.map((f) => ({ at: iso(f.at), lat: f.lat, lon: f.lon, speedKmh: f.speedKmh, course: f.course })),
+    segments,
+    continuous,
+    evicted: rows
+      .filter((r) => r.evictedAt !== undefined)
+      .map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        start: iso(r.start),
+        end: iso(r.end),
+        bytes: r.bytes,
+        sha256: r.sha256,
+        offloadedAt: r.offloadedAt !== undefined ? iso(r.offloadedAt) : undefined,
+        offloadTarget: r.offloadTarget,
+        evictedAt: iso(r.evictedAt!),
+      })),
+    journal: { head: { seq: started.seq, hash: started.hash }, entries: await journal.forCase(caseId) },
+  });
+
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+  const manifestSha256 = sha256Hex(manifestBytes);
+  const sums = Buffer.from(sumsText(manifestSha256, sha256Hex(key.publicPem), manifest), 'utf8');
+  await writeFile(path.join(work, BUNDLE_FILES.manifest), manifestBytes);
+  await writeFile(path.join(work, BUNDLE_FILES.signature), signBytes(key, manifestBytes));
+  await writeFile(path.join(work, BUNDLE_FILES.publicKey), key.publicPem);
+  await writeFile(path.join(work, BUNDLE_FILES.sums), sums);
+  await writeFile(path.join(work, BUNDLE_FILES.sumsSignature), signBytes(key, sums));
+  if (outFree) await rmdir(outDir).catch(() => undefined);
+  await rename(work, outDir);
+
+  await journal.append(
+    'case.exported',
+    { operator: opts.operator, via: opts.via, out: outDir, manifestSha256, segments: segments.length, continuous: continuous.length, keyFingerprint: key.fingerprint },
+    { caseIds: [caseId] },
+  );
+  return { manifest, manifestSha256, outDir, warnings };
+}
+
+function caseSection(c: CaseRecord): Manifest['case'] {
+  return {
+    id: c.id,
+    kind: c.kind,
+    status: c.status,
+    openedAt: iso(c.openTrigger.at),
+    closedAt: c.closedAt !== undefined ? iso(c.closedAt) : undefined,
+    openTrigger: isoTrigger(c.openTrigger),
+    closeTrigger: c.closeTrigger ? isoTrigger(c.closeTrigger) : undefined,
+    stopReason: c.closeTrigger?.type === 'record.stop' ? c.closeTrigger.reason : undefined,
+    windowStart: iso(c.windowStart),
+    windowEnd: c.windowEnd !== undefined ? iso(c.windowEnd) : undefined,
     officers: c.officerIds,
     site: c.site,
     unit: c.unit,
-    markers: c.markers,
-    gaps: c.gaps.map((g) => ({ channel: g.channel, from: iso(g.from), to: iso(g.to), seconds: (g.to - g.from) / 1000, cause: g.cause })),
-    gpsTrack: [],
-    segments: out,
+    documentsServed: c.closeTrigger?.documents ?? [],
+    claims: (c.claims ?? []).map((k) => ({ ...k, from: iso(k.from), to: iso(k.to), at: iso(k.at) })),
   };
-  await mkdir(opts.outDir, { recursive: true });
-  await writeFile(path.join(opts.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return manifest;
 }

@@ -4,12 +4,16 @@
  * segment's timing.
  *
  * Invariants:
- * - A segment leaves the ring directory only by being sealed (moved into evidence)
- *   or by ageing out unclaimed.
+ * - A segment leaves the ring only by being sealed (moved into evidence), by ageing
+ *   out of the pre-record window unclaimed (`discard`), or by eviction from the
+ *   background footage (`evict`, called by retention after it journaled the eviction).
  * - Sealed segments stay listed here (pointing at evidence) until they age out, so
  *   a later case's pre-record can claim them too.
+ * - What to keep and what to drop is decided by retention (src/evidence/retention.ts);
+ *   the ring only carries it out.
  */
-import { unlink } from 'node:fs/promises';
+import { rename, copyFile, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/store.js';
 import type { RingRecord } from '../store/records.js';
@@ -18,6 +22,10 @@ import type { RingSegment } from './segment.js';
 export interface RingEntry extends RingSegment {
   /** Set once sealed: the evidence segment id (same as id). */
   sealed?: boolean;
+  /** File size once closed. */
+  bytes?: number;
+  /** Kept as background footage after leaving the pre-record window. */
+  background?: boolean;
 }
 
 export class Ring {
@@ -39,7 +47,8 @@ export class Ring {
   }
 
   async closed(seg: RingSegment): Promise<void> {
-    const entry = { ...this.entries.get(seg.id), ...seg };
+    const bytes = await stat(seg.file).then((s) => s.size, () => undefined);
+    const entry: RingEntry = { ...this.entries.get(seg.id), ...seg, bytes };
     this.entries.set(seg.id, entry);
     if (!entry.sealed) await this.store.ring.put(seg.id, toRecord(entry));
   }
@@ -65,28 +74,74 @@ export class Ring {
   }
 
   /**
-   * Forget segments that ended before `before`. Unsealed ones are unclaimed
-   * background footage: their files are deleted. `keep` may veto (a case still
-   * wants it).
+   * Closed entries that ended before `before` and that `keep` does not veto: sealed ones
+   * (to forget) and unclaimed ones still in the pre-record window's place (not yet background).
    */
-  async prune(before: number, keep: (e: RingEntry) => boolean): Promise<number> {
-    let removed = 0;
-    for (const e of [...this.entries.values()]) {
-      if (e.end === undefined || e.end >= before || keep(e)) continue;
-      this.entries.delete(e.id);
-      if (!e.sealed) {
-        await unlink(e.file).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') this.log.warn({ err, file: e.file }, 'cannot delete aged ring segment');
-        });
-        await this.store.ring.del(e.id);
-        removed++;
+  aged(before: number, keep: (e: RingEntry) => boolean): RingEntry[] {
+    return this.all().filter((e) => e.end !== undefined && e.end < before && (e.sealed || !e.background) && !keep(e));
+  }
+
+  /** Unsealed background footage, oldest first. */
+  background(): RingEntry[] {
+    return this.all().filter((e) => e.background && !e.sealed);
+  }
+
+  /** Bytes of the unsealed files the ring holds (pre-record and background). */
+  unsealedBytes(): number {
+    let total = 0;
+    for (const e of this.entries.values()) if (!e.sealed) total += e.bytes ?? 0;
+    return total;
+  }
+
+  /** A sealed entry ageing out: its file is evidence now, only the listing goes. */
+  forget(id: string): void {
+    this.entries.delete(id);
+  }
+
+  /** An unclaimed entry leaving the pre-record window with no background kept: its file goes. */
+  async discard(e: RingEntry): Promise<void> {
+    this.entries.delete(e.id);
+    await this.unlink(e.file);
+    await this.store.ring.del(e.id);
+  }
+
+  /** Keep an unclaimed entry as background footage, moving its file to `dir` (on disk). */
+  async toBackground(e: RingEntry, dir: string): Promise<void> {
+    const dest = path.join(dir, path.basename(e.file));
+    if (dest !== e.file) {
+      try {
+        await rename(e.file, dest);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        await copyFile(e.file, dest);
+        await unlink(e.file);
       }
     }
-    return removed;
+    e.file = dest;
+    e.background = true;
+    await this.store.ring.put(e.id, toRecord(e));
+  }
+
+  /**
+   * Background entries retention evicted (after journaling it): file first, then row,
+   * so a crash in between leaves a row with no file, which recovery drops.
+   */
+  async evicted(entries: RingEntry[]): Promise<void> {
+    for (const e of entries) {
+      this.entries.delete(e.id);
+      await this.unlink(e.file);
+      await this.store.ring.del(e.id);
+    }
+  }
+
+  private async unlink(file: string): Promise<void> {
+    await unlink(file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') this.log.warn({ err, file }, 'cannot delete ring segment');
+    });
   }
 }
 
-function toRecord(seg: RingSegment): RingRecord {
+function toRecord(seg: RingEntry): RingRecord {
   return {
     id: seg.id,
     channel: seg.channel,
@@ -98,5 +153,7 @@ function toRecord(seg: RingSegment): RingRecord {
     runningStartNs: seg.runningStartNs,
     runningEndNs: seg.runningEndNs,
     partial: seg.partial,
+    bytes: seg.bytes,
+    background: seg.background,
   };
 }

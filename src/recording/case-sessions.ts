@@ -13,7 +13,13 @@
  * - Sealing (move, fsync, hash) and linking a segment to a case run one at a time on a
  *   second queue, so a trigger never waits behind the disk work of earlier segments.
  * - A closing case is closed only when none of its claims is still being sealed.
+ * - Retention runs on the seal queue too (`exclusive()`), so it never drops or moves a
+ *   segment a claim is sealing, nor evicts one a claim is linking.
  * - A second opening trigger for an open case adds a marker, never a second case.
+ * - Every change to a case record is written in one batch with its journal entry
+ *   (`save()`), so the case file and the journal never disagree.
+ * - `claimInterval` files a past interval under a case: ring and background footage
+ *   is sealed, already sealed footage is linked; the parts with nothing left become gaps.
  */
 import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
@@ -22,16 +28,18 @@ import type { GapEvent } from '../core/events.js';
 import { checkCaseId } from '../core/case-id.js';
 import { CasecamError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
-import type { CaseRecord, Marker, Trigger } from '../store/records.js';
+import type { CaseRecord, Gap, Marker, SegmentRecord, Trigger } from '../store/records.js';
 import { Store as StoreClass } from '../store/store.js';
 import type { Ring, RingEntry } from '../media/ring.js';
 import type { RingSegment } from '../media/segment.js';
+import type { Journal } from '../evidence/journal.js';
 import type { Sealer } from './sealer.js';
 
 export interface CaseSessionsDeps {
   store: Store;
   ring: Ring;
   sealer: Sealer;
+  journal: Journal;
   bus: Bus;
   clock: Clock;
   log: Logger;
@@ -71,6 +79,31 @@ export interface MarkerRequest {
   by?: string;
   source: string;
 }
+
+/** File the footage of a past interval [from, to) (epoch ms) under a case. */
+export interface ClaimRequest {
+  caseId: string;
+  from: number;
+  to: number;
+  source: string;
+  by?: string;
+  reason?: string;
+  /** Kind of a case this claim creates (default: the device's usual kind). */
+  kind?: string;
+}
+
+export interface ClaimResult {
+  caseId: string;
+  /** True when the case did not exist and the claim created it (closed). */
+  created: boolean;
+  /** Segments filed under the case by this claim (newly sealed or linked). */
+  segments: number;
+  /** Parts of the interval with no footage left, per channel (also recorded as gaps). */
+  missing: Array<{ channel: string; from: number; to: number }>;
+}
+
+/** The longest interval one claim may file. */
+export const MAX_CLAIM_MS = 24 * 3600 * 1000;
 
 export class CaseSessions {
   private readonly active = new Map<string, CaseRecord>();
@@ -138,6 +171,13 @@ export class CaseSessions {
     return this.activeCases().filter((c) => c.status === 'open');
   }
 
+  /** Run `fn` on the seal queue: no seal or link is in progress meanwhile (retention). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.sealQueue.then(fn, fn);
+    this.sealQueue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Whether any segment is wanted by an active case (so the ring must not drop it). */
   wants(seg: RingEntry): boolean {
     for (const c of this.active.values()) if (overlaps(seg, c)) return true;
@@ -160,7 +200,7 @@ export class CaseSessions {
       const officerId = req.officerId ?? deps.defaultOfficerId;
       const record: CaseRecord = {
         id: caseId,
-        kind: req.kind ?? (deps.kind === 'counter' ? 'permit-counter' : 'roadside-investigation'),
+        kind: req.kind ?? this.defaultKind(),
         status: 'open',
         deviceId: deps.deviceId,
         site: deps.site,
@@ -171,7 +211,16 @@ export class CaseSessions {
         markers: [],
         gaps: [],
       };
-      await deps.store.cases.put(caseId, record);
+      await this.save(record, 'case.opened', {
+        trigger: req.trigger,
+        source: req.source,
+        officerId,
+        kind: record.kind,
+        note: req.note,
+        windowStart: record.windowStart,
+        site: record.site,
+        unit: record.unit,
+      });
       this.active.set(caseId, record);
       deps.log.info({ caseId, trigger: req.trigger, source: req.source }, 'case opened');
       deps.bus.emit('case.opened', {
@@ -208,7 +257,7 @@ export class CaseSessions {
       c.status = 'closing';
       c.closeTrigger = trigger;
       c.windowEnd = now + deps.postRecordSeconds * 1000;
-      await deps.store.cases.put(c.id, c);
+      await this.save(c, 'case.closing', { trigger: trigger.type, source: trigger.source, by: trigger.by, reason: trigger.reason, documents: trigger.documents, windowEnd: c.windowEnd });
       this.channelsDone.set(c.id, new Set());
       deps.log.info({ caseId: c.id, trigger: req.trigger, windowEnd: c.windowEnd }, 'case closing');
       deps.bus.emit('osd.changed', {});
@@ -231,7 +280,7 @@ export class CaseSessions {
 
   private async mark(c: CaseRecord, marker: Marker): Promise<void> {
     c.markers.push(marker);
-    await this.deps.store.cases.put(c.id, c);
+    await this.save(c, 'case.marker', { ...marker });
     this.deps.bus.emit('case.marker', { caseId: c.id, at: marker.at, type: marker.type, note: marker.note, by: marker.by });
   }
 
@@ -250,6 +299,8 @@ export class CaseSessions {
 
   private async claimExisting(c: CaseRecord): Promise<void> {
     for (const seg of this.deps.ring.closedOverlapping(c.windowStart, c.windowEnd)) this.enqueueClaim(c, seg);
+    // Sealed but not linked: a crash between the move and the index left it to recovery.
+    this.onSealQueue(c, async () => void (await this.linkSealed(c, c.windowStart, c.windowEnd ?? this.deps.clock.now())));
     if (c.status === 'closing') this.onSealQueue(c, async () => this.noteDone(c, undefined));
   }
 
@@ -281,28 +332,116 @@ export class CaseSessions {
     this.sealQueue = this.sealQueue.then(run, run).catch((err: unknown) => this.deps.log.error({ err, caseId: c.id }, 'claim failed'));
   }
 
-  private async claim(c: CaseRecord, seg: RingSegment): Promise<void> {
+  /** Seal a ring segment (or link it, when sealed already) under the case. True when it is filed. */
+  private async claim(c: CaseRecord, seg: RingSegment): Promise<boolean> {
     const { deps } = this;
     const key = StoreClass.caseSegmentKey(c.id, seg.id);
-    if (await deps.store.caseSegments.get(key)) return;
+    if (await deps.store.caseSegments.get(key)) return false;
     try {
-      const rec = await deps.sealer.seal(seg);
+      const { record, fresh } = await deps.sealer.seal(seg, { caseId: c.id });
       deps.ring.markSealed(seg.id);
-      await deps.store.caseSegments.put(key, { caseId: c.id, segmentId: seg.id, channel: seg.channel, start: seg.start });
-      deps.bus.emit('segment.sealed', { segmentId: seg.id, channel: seg.channel, caseIds: [c.id], sha256: rec.sha256, bytes: rec.bytes });
+      if (fresh) deps.bus.emit('segment.sealed', { segmentId: seg.id, channel: seg.channel, caseIds: record.caseIds, sha256: record.sha256, bytes: record.bytes });
+      return true;
     } catch (err) {
       deps.log.error({ err, caseId: c.id, segment: seg.id }, 'cannot seal segment');
       deps.bus.emit('alarm.raised', { kind: 'storage.failure', subject: 'evidence', message: `cannot seal ${seg.id}: ${String(err)}`, at: deps.clock.now() });
+      return false;
     }
   }
 
-  private async onGap(gap: GapEvent): Promise<void> {
-    for (const c of this.active.values()) {
-      if (!(gap.to > c.windowStart && (c.windowEnd === undefined || gap.from < c.windowEnd))) continue;
-      c.gaps.push({ ...gap });
-      await this.deps.store.cases.put(c.id, c);
-      this.deps.log.warn({ caseId: c.id, ...gap }, 'gap recorded in case');
+  /** Link segments sealed for other cases (or by recovery) that the ring no longer lists. */
+  private async linkSealed(c: CaseRecord, from: number, to: number): Promise<number> {
+    let linked = 0;
+    for (const channel of this.deps.channels) {
+      for (const rec of await this.deps.store.segmentsOverlapping(channel, from, to)) {
+        if (rec.caseIds.includes(c.id)) continue;
+        await this.deps.sealer.link(rec, c.id);
+        linked++;
+      }
     }
+    return linked;
+  }
+
+  /**
+   * File the footage of a past interval under a case (record-after-the-fact). A case
+   * that does not exist is created, closed, with the claim as its opening and closing
+   * trigger. Refused when the interval is in the future, too long, or has no footage
+   * at all on the device.
+   */
+  claimInterval(req: ClaimRequest): Promise<ClaimResult> {
+    const { deps } = this;
+    const caseId = checkCaseId(req.caseId);
+    const now = deps.clock.now();
+    const { from, to } = req;
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) return Promise.reject(new CasecamError('bad-request', 'a claim needs from < to (epoch ms)'));
+    if (to > now) return Promise.reject(new CasecamError('bad-request', 'a claim cannot reach into the future'));
+    if (to - from > MAX_CLAIM_MS) return Promise.reject(new CasecamError('bad-request', `a claim covers at most ${MAX_CLAIM_MS / 3600_000} hours`));
+    // On the seal queue: what is found is sealed or linked before retention can drop it,
+    // and an active case does not close while its claim is being filed.
+    return this.exclusive(async () => {
+      const ring = deps.ring.closedOverlapping(from, to);
+      const sealed: SegmentRecord[] = [];
+      for (const channel of deps.channels) sealed.push(...(await deps.store.segmentsOverlapping(channel, from, to)));
+      if (ring.length === 0 && sealed.length === 0) {
+        throw new CasecamError('bad-request', `no footage of ${new Date(from).toISOString()}–${new Date(to).toISOString()} is left on the device`);
+      }
+      const missing = uncovered(deps.channels, [...ring, ...sealed], from, to, deps.segmentSeconds * 1000);
+      const claim = { from, to, at: now, source: req.source, by: req.by, reason: req.reason };
+      // The case record changes on the state queue, like every other case change.
+      const { c, created } = await this.serial(async () => {
+        const active = this.active.get(caseId);
+        const stored = active ?? (await deps.store.cases.get(caseId));
+        const trigger: Trigger = { type: 'claim', source: req.source, at: now, by: req.by, reason: req.reason };
+        const record: CaseRecord = stored ?? {
+          id: caseId,
+          kind: req.kind ?? this.defaultKind(),
+          status: 'closed',
+          deviceId: deps.deviceId,
+          site: deps.site,
+          unit: deps.unit,
+          officerIds: req.by ? [req.by] : deps.defaultOfficerId ? [deps.defaultOfficerId] : [],
+          openTrigger: trigger,
+          closeTrigger: trigger,
+          windowStart: from,
+          windowEnd: to,
+          markers: [],
+          gaps: [],
+          closedAt: now,
+        };
+        record.claims = [...(record.claims ?? []), claim];
+        const cause = 'no footage left on the device when the interval was claimed';
+        record.gaps.push(...missing.map((m): Gap => ({ ...m, cause })));
+        await this.save(record, 'case.claimed', { ...claim, created: !stored, missing });
+        return { c: record, created: !stored };
+      });
+      let segments = 0;
+      for (const seg of ring) if (await this.claim(c, seg)) segments++;
+      segments += await this.linkSealed(c, from, to);
+      deps.log.info({ caseId, from, to, segments, missing: missing.length, created }, 'interval claimed');
+      deps.bus.emit('case.claimed', { caseId, at: now, from, to, source: req.source, by: req.by, created, segments, missing });
+      return { caseId, created, segments, missing };
+    });
+  }
+
+  private defaultKind(): string {
+    return this.deps.kind === 'counter' ? 'permit-counter' : 'roadside-investigation';
+  }
+
+  /** Write a case record together with the journal entry that says why it changed. */
+  private async save(c: CaseRecord, type: string, data: Record<string, unknown>): Promise<void> {
+    const { store, journal } = this.deps;
+    await journal.append(type, data, { caseIds: [c.id], ops: [store.cases.putOp(c.id, c)] });
+  }
+
+  /** One journal entry per gap, naming every case it falls in, written with those cases. */
+  private async onGap(gap: GapEvent): Promise<void> {
+    const { store, journal, log } = this.deps;
+    const hit = [...this.active.values()].filter((c) => gap.to > c.windowStart && (c.windowEnd === undefined || gap.from < c.windowEnd));
+    for (const c of hit) {
+      c.gaps.push({ ...gap });
+      log.warn({ caseId: c.id, ...gap }, 'gap recorded in case');
+    }
+    await journal.append('recording.gap', { ...gap }, { caseIds: hit.map((c) => c.id), ops: hit.map((c) => store.cases.putOp(c.id, c)) });
   }
 
   private noteDone(c: CaseRecord, seg: RingSegment | undefined): void {
@@ -344,11 +483,17 @@ export class CaseSessions {
       }
       c.status = 'closed';
       c.closedAt = now;
-      await deps.store.cases.put(c.id, c);
+      const segments = (await deps.store.caseSegments.values(StoreClass.caseSegmentRange(c.id))).length;
+      await this.save(c, 'case.closed', {
+        trigger: c.closeTrigger?.type ?? 'unknown',
+        reason: c.closeTrigger?.reason,
+        segments,
+        gaps: c.gaps.length,
+        complete,
+      });
       this.active.delete(c.id);
       this.channelsDone.delete(c.id);
       this.pendingClaims.delete(c.id);
-      const segments = (await deps.store.caseSegments.values(StoreClass.caseSegmentRange(c.id))).length;
       deps.log.info({ caseId: c.id, segments, gaps: c.gaps.length, complete }, 'case closed');
       deps.bus.emit('case.closed', {
         caseId: c.id,
@@ -366,4 +511,25 @@ export class CaseSessions {
 function overlaps(seg: { start: number; end?: number }, c: CaseRecord): boolean {
   if (seg.end === undefined) return false;
   return seg.end > c.windowStart && (c.windowEnd === undefined || seg.start < c.windowEnd);
+}
+
+/** Per channel, the parts of [from, to) no segment covers (holes shorter than `slackMs` are ignored). */
+function uncovered(
+  channels: string[],
+  segs: Array<{ channel: string; start: number; end?: number }>,
+  from: number,
+  to: number,
+  slackMs: number,
+): Array<{ channel: string; from: number; to: number }> {
+  const out: Array<{ channel: string; from: number; to: number }> = [];
+  for (const channel of channels) {
+    let at = from;
+    const mine = segs.filter((s) => s.channel === channel && s.end !== undefined).sort((a, b) => a.start - b.start);
+    for (const s of mine) {
+      if (s.start - at > slackMs) out.push({ channel, from: at, to: s.start });
+      at = Math.max(at, s.end!);
+    }
+    if (to - at > slackMs) out.push({ channel, from: at, to });
+  }
+  return out;
 }

@@ -3,9 +3,13 @@
  *
  * - Evidence files that the index lacks (a crash between the durable move and the
  *   index write) are hashed and indexed, with their timing from the ring table.
+ * - Evidence files whose row says evicted (a crash after retention journaled the
+ *   eviction, before the file went) are deleted: the eviction is already journaled.
  * - Ring rows whose segment was being written when the service died become
  *   partial segments ending at the file's last write; rows whose file is gone are
- *   dropped; ring files with no row get one from their name and file times.
+ *   dropped; ring files with no row get one from their name and file times. The
+ *   background directory is treated as part of the ring (a crash while a file moved
+ *   there leaves the row naming the old place, or a file with no row).
  * - For every channel, the end of the last media recorded is returned so the
  *   supervisors can record the restart as a gap with its cause.
  */
@@ -20,6 +24,7 @@ import type { Sealer } from './sealer.js';
 export interface RecoveryReport {
   cleanShutdown: boolean;
   orphansIndexed: string[];
+  evictionsFinished: string[];
   partialSegments: string[];
   ringRowsDropped: number;
   ringFilesAdopted: number;
@@ -30,6 +35,8 @@ export async function recover(deps: {
   store: Store;
   sealer: Sealer;
   ringDir: string;
+  /** Where background footage is kept; part of the ring for recovery. */
+  backgroundDir?: string;
   evidenceDir: string;
   segmentSeconds: number;
   channels: string[];
@@ -41,6 +48,7 @@ export async function recover(deps: {
   const report: RecoveryReport = {
     cleanShutdown: meta.cleanShutdown,
     orphansIndexed: [],
+    evictionsFinished: [],
     partialSegments: [],
     ringRowsDropped: 0,
     ringFilesAdopted: 0,
@@ -50,7 +58,16 @@ export async function recover(deps: {
 
   // 1. Ring rows: fix partial ones, drop those whose file vanished.
   for (const row of ringRows.values()) {
-    const st = await stat(row.file).catch(() => undefined);
+    let st = await stat(row.file).catch(() => undefined);
+    const moved = deps.backgroundDir ? path.join(deps.backgroundDir, path.basename(row.file)) : undefined;
+    if (!st && moved && moved !== row.file) {
+      st = await stat(moved).catch(() => undefined);
+      if (st) {
+        row.file = moved;
+        row.background = true;
+        await store.ring.put(row.id, row);
+      }
+    }
     if (!st) continue; // maybe already moved into evidence: handled below
     if (row.end === undefined) {
       if (st.size === 0) {
@@ -66,11 +83,13 @@ export async function recover(deps: {
     }
   }
 
-  // 2. Ring files with no row (the worker's "opened" never reached the index).
-  for (const name of await readdir(deps.ringDir).catch(() => [] as string[])) {
+  // 2. Ring (and background) files with no row (the worker's "opened" never reached the index).
+  const ringFiles = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).map((name) => ({ dir, name }));
+  const dirs = [...new Set([deps.ringDir, ...(deps.backgroundDir ? [deps.backgroundDir] : [])])];
+  for (const { dir, name } of (await Promise.all(dirs.map(ringFiles))).flat()) {
     const parsed = parseSegmentFileName(name);
     if (!parsed || ringRows.has(parsed.id)) continue;
-    const file = path.join(deps.ringDir, name);
+    const file = path.join(dir, name);
     const st = await stat(file).catch(() => undefined);
     if (!st || st.size === 0) continue;
     const end = Math.round(st.mtimeMs);
@@ -81,6 +100,7 @@ export async function recover(deps: {
       end,
       runningStartNs: '0',
       partial: true,
+      ...(dir !== deps.ringDir ? { background: true } : {}),
     };
     await store.ring.put(row.id, row);
     ringRows.set(row.id, row);
@@ -96,7 +116,16 @@ export async function recover(deps: {
         continue;
       }
       const parsed = parseSegmentFileName(name);
-      if (!parsed || (await store.segments.get(parsed.id))) continue;
+      if (!parsed) continue;
+      const indexed = await store.segments.get(parsed.id);
+      if (indexed?.evictedAt !== undefined) {
+        await unlink(path.join(dayDir, name)).catch(() => undefined);
+        report.evictionsFinished.push(parsed.id);
+        continue;
+      }
+      // A row that exists but fails its schema is left for a person: re-sealing it would
+      // rewrite it as unclaimed footage that retention could evict.
+      if (indexed || (await store.segments.sub.get(parsed.id)) !== undefined) continue;
       const row = ringRows.get(parsed.id);
       const st = await stat(path.join(dayDir, name));
       const timing = row ?? {
@@ -137,6 +166,7 @@ export async function recover(deps: {
     {
       cleanShutdown: report.cleanShutdown,
       orphansIndexed: report.orphansIndexed.length,
+      evictionsFinished: report.evictionsFinished.length,
       partialSegments: report.partialSegments.length,
       ringRowsDropped: report.ringRowsDropped,
       ringFilesAdopted: report.ringFilesAdopted,

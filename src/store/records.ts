@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 1;
+/** Bumped with a migration step in store-migrations.ts; docs/evidence.md lists the versions. */
+export const SCHEMA_VERSION = 2;
 
 export const SegmentRecordSchema = z.object({
   id: z.string(),
@@ -21,6 +22,17 @@ export const SegmentRecordSchema = z.object({
   /** Indexed by the start-up recovery scan rather than by live sealing. */
   recovered: z.boolean().optional(),
   sealedAt: z.number(),
+  /**
+   * Cases that claim this segment (the reverse of `caseSegments`, written in the same
+   * batch). Required, never defaulted: a row that lacks it fails validation and is
+   * skipped, so it can never pass for unclaimed footage that retention may evict.
+   */
+  caseIds: z.array(z.string()),
+  /** Set once an offload target confirmed it holds this segment; retention may then evict it. */
+  offloadedAt: z.number().optional(),
+  offloadTarget: z.string().optional(),
+  /** Set when retention deleted the file; the row stays as the record of what existed. */
+  evictedAt: z.number().optional(),
 });
 export type SegmentRecord = z.infer<typeof SegmentRecordSchema>;
 
@@ -35,6 +47,10 @@ export const RingRecordSchema = z.object({
   runningStartNs: z.string(),
   runningEndNs: z.string().optional(),
   partial: z.boolean().optional(),
+  /** File size once closed (for the storage budget). */
+  bytes: z.number().int().nonnegative().optional(),
+  /** Aged out of the pre-record window and kept as background footage (record-after-the-fact). */
+  background: z.boolean().optional(),
 });
 export type RingRecord = z.infer<typeof RingRecordSchema>;
 
@@ -65,6 +81,17 @@ export const GapSchema = z.object({
 });
 export type Gap = z.infer<typeof GapSchema>;
 
+/** A past interval filed under the case after the fact (`claim`). */
+export const ClaimSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  at: z.number(),
+  source: z.string(),
+  by: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type Claim = z.infer<typeof ClaimSchema>;
+
 export const CaseStatusSchema = z.enum(['open', 'closing', 'closed']);
 
 export const CaseRecordSchema = z.object({
@@ -83,6 +110,7 @@ export const CaseRecordSchema = z.object({
   markers: z.array(MarkerSchema),
   gaps: z.array(GapSchema),
   closedAt: z.number().optional(),
+  claims: z.array(ClaimSchema).optional(),
 });
 export type CaseRecord = z.infer<typeof CaseRecordSchema>;
 
@@ -99,5 +127,9 @@ export const MetaSchema = z.object({
   /** False while the service runs; set true by a clean stop. */
   cleanShutdown: z.boolean(),
   lastStopAt: z.number().optional(),
+  /** Device meta: what the last start ran with, so a change is journaled. */
+  deviceId: z.string().optional(),
+  configSha256: z.string().optional(),
+  keyFingerprint: z.string().optional(),
 });
 export type Meta = z.infer<typeof MetaSchema>;

@@ -3,14 +3,20 @@
  * database through these tables.
  *
  * Layout (sublevel → key → value):
- *   meta          'meta'                      Meta
+ *   meta          'meta'                      Meta            (schema version, clean stop, device meta)
  *   segments      segment id                  SegmentRecord   (sealed, durable evidence)
  *   ring          segment id                  RingRecord      (written, not yet sealed or aged out)
  *   cases         case id                     CaseRecord
  *   caseSegments  case id \0 segment id       CaseSegment     (case ids never contain \0)
  *   journal       seq, 16-digit zero-padded   JournalEntry    (hash-chained, append-only)
+ *   journalHead   'head'                      JournalHead     (last entry, same batch as it)
+ *   caseJournal   case id \0 seq              {seq}           (entries naming a case)
  *   outbox        seq, 16-digit zero-padded   OutboxItem      (MQTT messages awaiting PUBACK)
  *   gpsTrack      epoch ms, 15-digit padded   GpsFix          (1 Hz track)
+ *
+ * Segment ids are <channel>_<runId>_<index> with runId the epoch ms the run started,
+ * so within a channel key order is time order (segmentsOverlapping relies on it).
+ * Opening a store whose schema is older runs the steps in store-migrations.ts.
  */
 import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
@@ -26,7 +32,9 @@ import {
   SegmentRecordSchema,
   type Meta,
 } from './records.js';
-import { JournalEntrySchema } from './journal-record.js';
+import { CaseJournalSchema, JournalEntrySchema, JournalHeadSchema } from './journal-record.js';
+import { migrate } from './store-migrations.js';
+import type { SegmentRecord } from './records.js';
 import { OutboxItemSchema } from './outbox-record.js';
 import { GpsFixSchema } from './gps-record.js';
 
@@ -37,8 +45,12 @@ export class Store {
   readonly cases: Table<typeof CaseRecordSchema>;
   readonly caseSegments: Table<typeof CaseSegmentSchema>;
   readonly journal: Table<typeof JournalEntrySchema>;
+  readonly journalHead: Table<typeof JournalHeadSchema>;
+  readonly caseJournal: Table<typeof CaseJournalSchema>;
   readonly outbox: Table<typeof OutboxItemSchema>;
   readonly gpsTrack: Table<typeof GpsFixSchema>;
+  /** Migration steps applied when this store was opened (journaled by the recorder). */
+  migrations: Array<{ from: number; to: number; what: string }> = [];
 
   private constructor(
     readonly db: Level<string, string>,
@@ -51,6 +63,8 @@ export class Store {
     this.cases = new Table('cases', sub('cases'), CaseRecordSchema, log);
     this.caseSegments = new Table('caseSegments', sub('caseSegments'), CaseSegmentSchema, log);
     this.journal = new Table('journal', sub('journal'), JournalEntrySchema, log);
+    this.journalHead = new Table('journalHead', sub('journalHead'), JournalHeadSchema, log);
+    this.caseJournal = new Table('caseJournal', sub('caseJournal'), CaseJournalSchema, log);
     this.outbox = new Table('outbox', sub('outbox'), OutboxItemSchema, log);
     this.gpsTrack = new Table('gpsTrack', sub('gpsTrack'), GpsFixSchema, log);
   }
@@ -61,24 +75,22 @@ export class Store {
     try {
       await db.open();
     } catch (err) {
-      const cause = (err as { cause?: unknown }).cause;
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code === 'LEVEL_LOCKED') throw new CasecamError('storage', `the database at ${dir} is in use by another casecam process (is the service running on this data directory?)`);
       throw new CasecamError('storage', `cannot open database at ${dir}: ${errorMessage(cause ?? err)}`);
     }
     const store = new Store(db, log);
-    await store.migrate();
+    try {
+      const meta = await store.meta.get('meta');
+      if (!meta) await store.meta.put('meta', { schemaVersion: SCHEMA_VERSION, cleanShutdown: true });
+      else if (meta.schemaVersion > SCHEMA_VERSION) {
+        throw new CasecamError('storage', `database schema ${meta.schemaVersion} is newer than this casecam (${SCHEMA_VERSION})`);
+      } else store.migrations = await migrate(store, meta.schemaVersion, log);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
     return store;
-  }
-
-  /** Schema version check; future versions add their migration steps here. */
-  private async migrate(): Promise<void> {
-    const meta = await this.meta.get('meta');
-    if (!meta) {
-      await this.meta.put('meta', { schemaVersion: SCHEMA_VERSION, cleanShutdown: true });
-      return;
-    }
-    if (meta.schemaVersion > SCHEMA_VERSION) {
-      throw new CasecamError('storage', `database schema ${meta.schemaVersion} is newer than this casecam (${SCHEMA_VERSION})`);
-    }
   }
 
   async getMeta(): Promise<Meta> {
@@ -110,6 +122,32 @@ export class Store {
 
   static caseSegmentRange(caseId: string): { gte: string; lt: string } {
     return { gte: `${caseId}\u0000`, lt: `${caseId}\u0001` };
+  }
+
+  static caseJournalKey(caseId: string, seq: number): string {
+    return `${caseId}\u0000${Store.seqKey(seq)}`;
+  }
+
+  static caseJournalRange(caseId: string): { gte: string; lt: string } {
+    return Store.caseSegmentRange(caseId); // the same "<case id>\0…" key layout
+  }
+
+  /**
+   * Sealed, not evicted segments of a channel overlapping [from, to), oldest first.
+   * Walks the channel's keys backwards from the newest run that started before `to`
+   * and stops at the first segment that ended before `from` (key order is time order).
+   */
+  async segmentsOverlapping(channel: string, from: number, to: number): Promise<SegmentRecord[]> {
+    // '~' sorts after the digits and '_' of every id whose run started at or before `to`.
+    const range = { gte: `${channel}_`, lte: `${channel}_${Math.floor(to)}_~`, reverse: true };
+    const out: SegmentRecord[] = [];
+    for await (const [key, raw] of this.segments.sub.iterator(range)) {
+      const seg = this.segments.decode(key, raw);
+      if (!seg) continue;
+      if (seg.end <= from) break;
+      if (seg.start < to && seg.evictedAt === undefined) out.push(seg);
+    }
+    return out.reverse();
   }
 
   async close(): Promise<void> {

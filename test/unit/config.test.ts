@@ -13,7 +13,16 @@ test('defaults fill a minimal config', (t) => {
   t.is(c.recording.segmentSeconds, 2);
   t.is(c.channels[0]!.fps, 25);
   const p = resolvePaths({ ...c, paths: { dataDir: '/d' } });
-  t.deepEqual(p, { dataDir: '/d', ringDir: '/d/ring', evidenceDir: '/d/evidence', dbDir: '/d/db' });
+  t.deepEqual(p, {
+    dataDir: '/d',
+    ringDir: '/d/ring',
+    evidenceDir: '/d/evidence',
+    backgroundDir: '/d/background',
+    keyDir: '/d/keys',
+    dbDir: '/d/db',
+  });
+  t.is(c.storage.lowFreePercent, 20);
+  t.is(c.storage.backgroundBytes, 0);
 });
 
 test('a broken field is refused with its name and what was expected', (t) => {
