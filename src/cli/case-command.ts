@@ -14,7 +14,7 @@ export const caseCommand: Command = {
        casecam case show ID --data DIR [--operator NAME]
        casecam case export ID --data DIR --out BUNDLE [--operator NAME]
 
-  list     every case in the store: ID, kind, status, opened, closed, segments, gaps
+  list     every case in the store: ID, status, opened, closed, segments, gaps, kind
   show     one case file as JSON: triggers, officers, markers, gaps, claims, segments
   export   writes the signed case bundle to BUNDLE (manifest.json, manifest.sig,
            device.pub.pem, SHA256SUMS, SHA256SUMS.sig, media/), with one continuous
@@ -57,7 +57,7 @@ offload is not confirmed.`,
           });
         }
         if (values.json) console.log(JSON.stringify(rows));
-        else for (const r of rows) console.log(`${r.id}\t${r.kind}\t${r.status}\t${r.opened}\t${r.closed ?? '-'}\t${r.segments} segments\t${r.gaps} gaps`);
+        else for (const r of rows) console.log(`${r.id}\t${r.status}\t${r.opened}\t${r.closed ?? '-'}\t${r.segments} segments\t${r.gaps} gaps\t${r.kind}`);
         return 0;
       }
       const c = await store.cases.get(caseId);

@@ -7,7 +7,8 @@ import test from 'ava';
 import { cp, readFile, readdir, rename, rm, unlink, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { cli, recordCase, run, smallConfig, startRecorder, tmpDir } from './helpers.js';
+import { cli, recordCase, run, startRecorder } from './helpers.js';
+import { tempDir, testConfig } from '../helpers/test-config.js';
 import { sumsText, type Manifest } from '../../src/export/manifest.js';
 import { sha256Hex } from '../../src/evidence/journal-hash.js';
 import { keyFingerprint } from '../../src/evidence/device-key.js';
@@ -19,9 +20,9 @@ let trustedKey = '';
 let deviceFingerprint = '';
 
 test.before(async () => {
-  root = await tmpDir('bundle');
+  root = await tempDir('casecam-bundle-');
   const data = path.join(root, 'data');
-  const r = await startRecorder(smallConfig(data));
+  const r = await startRecorder(testConfig(data, { channels: 2, preRecordSeconds: 2 }));
   try {
     await new Promise((res) => setTimeout(res, 3000));
     await recordCase(r, CASE_ID, 5);
@@ -100,7 +101,7 @@ test('the case file in the manifest: triggers, officer, documents, markers, segm
   t.is(m.case.openTrigger.source, 'test');
   t.is(m.case.closeTrigger?.type, 'documents.served');
   t.deepEqual(m.case.documentsServed, ['DOC-1']);
-  t.deepEqual(m.case.officers, ['SIM-0001']);
+  t.deepEqual(m.case.officers, ['OFC-7']);
   t.is(m.exportedBy, 'officer 7');
   t.deepEqual([...new Set(m.segments.map((s) => s.channel))], ['cam1', 'cam2']);
   t.true(m.segments.length >= 6);
@@ -195,7 +196,7 @@ test('two swapped segments are caught', async (t) => {
 test('an edited manifest is caught by its signature (casecam and openssl), and by SHA256SUMS', async (t) => {
   const dir = await copyOfBundle();
   const file = path.join(dir, 'manifest.json');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('"SIM-0001"', '"SIM-0002"'));
+  await writeFile(file, (await readFile(file, 'utf8')).replace('"OFC-7"', '"OFC-8"'));
   await rejected(t, dir, /manifest\.json: the signature in manifest\.sig does not verify/);
   await rejected(t, dir, /SHA256SUMS does not list exactly the files and hashes of the manifest/);
   const o = await run('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', trustedKey, '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: dir });

@@ -6,14 +6,15 @@
 import test from 'ava';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { cli, nextEvent, recordCase, sleep, smallConfig, startRecorder, tmpDir, waitFor } from './helpers.js';
+import { cli, nextEvent, recordCase, startRecorder } from './helpers.js';
+import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { exportBundle } from '../../src/export/bundle-export.js';
 import { Store } from '../../src/store/store.js';
 import { verifyJournal } from '../../src/evidence/journal.js';
 
 test('a past interval is filed under a new case, an open case, and beside another case', async (t) => {
-  const root = await tmpDir('claim');
-  const config = smallConfig(path.join(root, 'data'), { segmentSeconds: 1, preRecordSeconds: 1, storage: { backgroundBytes: 200 * 1024 * 1024, checkSeconds: 0.5 } });
+  const root = await tempDir('casecam-claim-');
+  const config = testConfig(path.join(root, 'data'), { channels: 2, segmentSeconds: 1, preRecordSeconds: 1, storage: { backgroundBytes: 200 * 1024 * 1024, checkSeconds: 0.5 } });
   const r = await startRecorder(config);
   try {
     const first = await nextEvent(r, 'segment.closed');
@@ -90,11 +91,11 @@ test('a past interval is filed under a new case, an open case, and beside anothe
 });
 
 test('without a background budget, footage leaving the pre-record window is not kept', async (t) => {
-  const root = await tmpDir('nobg');
-  const r = await startRecorder(smallConfig(path.join(root, 'data'), { segmentSeconds: 1, preRecordSeconds: 1, storage: { checkSeconds: 0.5 } }));
+  const root = await tempDir('casecam-nobg-');
+  const r = await startRecorder(testConfig(path.join(root, 'data'), { segmentSeconds: 1, preRecordSeconds: 1, storage: { checkSeconds: 0.5 } }));
   try {
     const first = await nextEvent(r, 'segment.closed');
-    await waitFor('the first segment to age out', () => r.ring.get(first.id) === undefined, 15_000);
+    await waitFor(() => r.ring.get(first.id) === undefined, 15_000, 'the first segment to age out');
     t.is(r.ring.background().length, 0);
     await t.throwsAsync(access(first.file));
   } finally {

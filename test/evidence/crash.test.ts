@@ -8,7 +8,8 @@ import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { CLI, cli, nextEvent, recordCase, sleep, smallConfig, startRecorder, tmpDir, waitFor } from './helpers.js';
+import { CLI, cli, nextEvent, recordCase, startRecorder } from './helpers.js';
+import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { Store } from '../../src/store/store.js';
 import { silentLogger } from '../../src/core/logger.js';
 
@@ -24,7 +25,7 @@ const alive = (pid: number) => {
 };
 
 test('kill -9 during sealing: recovery files the segment under its case; the store verifies and exports', async (t) => {
-  const data = path.join(await tmpDir('sealcrash'), 'data');
+  const data = path.join(await tempDir('casecam-sealcrash-'), 'data');
   const caseId = '淮交罚〔2018〕86号';
   const child = spawn(process.execPath, [CHILD, data, caseId], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_c, sig) => resolve(sig)));
@@ -38,7 +39,7 @@ test('kill -9 during sealing: recovery files the segment under its case; the sto
   child.kill('SIGKILL');
   t.is(await exited, 'SIGKILL');
   // The media workers notice the lost service and finish their segment on their own.
-  await waitFor('orphaned media workers to exit', () => msg.workers.every((p) => !alive(p)), 10_000);
+  await waitFor(() => msg.workers.every((p) => !alive(p)), 10_000, 'orphaned media workers to exit');
 
   // The moment of the crash: durable in evidence, not in the index.
   await access(path.join(data, 'evidence', msg.file));
@@ -48,7 +49,7 @@ test('kill -9 during sealing: recovery files the segment under its case; the sto
   const jv = await cli('journal', 'verify', '--data', data);
   t.is(jv.code, 0, jv.stderr);
 
-  const r = await startRecorder(smallConfig(data));
+  const r = await startRecorder(testConfig(data, { channels: 2, preRecordSeconds: 2 }));
   try {
     t.true(r.recovery!.orphansIndexed.includes(msg.segmentId));
     t.false(r.recovery!.cleanShutdown);
@@ -78,9 +79,9 @@ test('kill -9 during sealing: recovery files the segment under its case; the sto
 });
 
 test('kill -9 during export: no half bundle is left where it was asked for; the store verifies and exports again', async (t) => {
-  const root = await tmpDir('exportcrash');
+  const root = await tempDir('casecam-exportcrash-');
   const data = path.join(root, 'data');
-  const r = await startRecorder(smallConfig(data));
+  const r = await startRecorder(testConfig(data, { channels: 2, preRecordSeconds: 2 }));
   try {
     await sleep(2000);
     await recordCase(r, 'EXPORT-1', 4);

@@ -4,10 +4,11 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadOrCreateDeviceKey, signBytes, verifyBytes } from '../../src/evidence/device-key.js';
-import { run, tmpDir } from './helpers.js';
+import { run } from './helpers.js';
+import { tempDir } from '../helpers/test-config.js';
 
 test('created on first start: private key 0600 in a 0700 directory, fingerprint as openssl computes it', async (t) => {
-  const dir = path.join(await tmpDir('key'), 'keys');
+  const dir = path.join(await tempDir('casecam-key-'), 'keys');
   const k = await loadOrCreateDeviceKey(dir);
   t.true(k.created);
   t.is((await stat(path.join(dir, 'device.key'))).mode & 0o777, 0o600);
@@ -21,7 +22,7 @@ test('created on first start: private key 0600 in a 0700 directory, fingerprint 
 });
 
 test('a private key readable by others is narrowed to 0600 and reported', async (t) => {
-  const dir = path.join(await tmpDir('key'), 'keys');
+  const dir = path.join(await tempDir('casecam-key-'), 'keys');
   await loadOrCreateDeviceKey(dir);
   await chmod(path.join(dir, 'device.key'), 0o644);
   const k = await loadOrCreateDeviceKey(dir);
@@ -30,7 +31,7 @@ test('a private key readable by others is narrowed to 0600 and reported', async 
 });
 
 test('a public key file that does not belong to the private key is refused', async (t) => {
-  const dir = path.join(await tmpDir('key'), 'keys');
+  const dir = path.join(await tempDir('casecam-key-'), 'keys');
   await loadOrCreateDeviceKey(dir);
   const other = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
   await writeFile(path.join(dir, 'device.pub.pem'), other);
@@ -38,7 +39,7 @@ test('a public key file that does not belong to the private key is refused', asy
 });
 
 test('a key provisioning put there is used, not replaced; a missing public half is rewritten', async (t) => {
-  const dir = path.join(await tmpDir('key'), 'keys');
+  const dir = path.join(await tempDir('casecam-key-'), 'keys');
   const first = await loadOrCreateDeviceKey(dir);
   const pem = await readFile(path.join(dir, 'device.key'), 'utf8');
   await writeFile(path.join(dir, 'device.pub.pem'), '');

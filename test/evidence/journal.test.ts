@@ -9,13 +9,14 @@ import { silentLogger } from '../../src/core/logger.js';
 import { Store } from '../../src/store/store.js';
 import { Journal, verifyJournal } from '../../src/evidence/journal.js';
 import { entryHash } from '../../src/evidence/journal-hash.js';
-import { cli, tmpDir } from './helpers.js';
+import { cli } from './helpers.js';
+import { tempDir } from '../helpers/test-config.js';
 
 let clockMs = 1_800_000_000_000;
 const clock = { now: () => ++clockMs };
 
 async function journalWith(n: number): Promise<{ dir: string; store: Store; journal: Journal }> {
-  const dir = await tmpDir('journal');
+  const dir = await tempDir('casecam-journal-');
   const store = await Store.open(path.join(dir, 'db'), silentLogger());
   const journal = await Journal.open(store, clock, silentLogger());
   for (let i = 0; i < n; i++) await journal.append(i % 2 ? 'case.marker' : 'alarm.raised', { i, note: `entry ${i}` }, { caseIds: i % 3 === 0 ? ['淮交罚〔2018〕86号'] : [] });

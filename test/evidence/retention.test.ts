@@ -7,7 +7,8 @@
 import test from 'ava';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { cli, nextEvent, recordCase, smallConfig, startRecorder, tmpDir, waitFor } from './helpers.js';
+import { cli, nextEvent, recordCase, startRecorder } from './helpers.js';
+import { tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { Store } from '../../src/store/store.js';
 import { verifyJournal } from '../../src/evidence/journal.js';
 import { sha256File } from '../../src/recording/durable-files.js';
@@ -17,9 +18,9 @@ import type { AlarmEvent } from '../../src/core/events.js';
 const S = 125_000;
 
 test('storage full: evictions in order and journaled, case evidence kept, alarm raised, recording goes on', async (t) => {
-  const root = await tmpDir('retention');
+  const root = await tempDir('casecam-retention-');
   const data = path.join(root, 'data');
-  const config = smallConfig(data, {
+  const config = testConfig(data, {
     channels: 1,
     segmentSeconds: 1,
     preRecordSeconds: 1,
@@ -39,7 +40,7 @@ test('storage full: evictions in order and journaled, case evidence kept, alarm 
   let aIds: string[] = [];
   let bSealedAtFull = 0;
   try {
-    await waitFor('background footage', () => r.ring.background().length >= 1, 10_000);
+    await waitFor(() => r.ring.background().length >= 1, 10_000, 'background footage');
     await recordCase(r, 'A', 1);
     aIds = (await r.store.caseSegments.values(Store.caseSegmentRange('A'))).map((l) => l.segmentId);
     t.true(aIds.length >= 3, `A has ${aIds.length} segments`);
@@ -51,13 +52,17 @@ test('storage full: evictions in order and journaled, case evidence kept, alarm 
     const full = nextEvent(r, 'alarm.raised', (a) => a.kind === 'storage.full', 25_000);
     await r.sessions.open({ caseId: 'B', trigger: 'investigation.started', source: 'test' });
     await full;
-    await waitFor('storage full with nothing left to evict', async () => {
-      const a = await Promise.all(aIds.map((id) => r.store.segments.get(id)));
-      return r.retention.status()?.full === true && a.every((s) => s?.evictedAt !== undefined || s?.caseIds.includes('B'));
-    }, 25_000);
+    await waitFor(
+      async () => {
+        const a = await Promise.all(aIds.map((id) => r.store.segments.get(id)));
+        return r.retention.status()?.full === true && a.every((s) => s?.evictedAt !== undefined || s?.caseIds.includes('B'));
+      },
+      25_000,
+      'storage full with nothing left to evict',
+    );
     bSealedAtFull = (await r.store.caseSegments.values(Store.caseSegmentRange('B'))).length;
     // Recording goes on: B keeps getting sealed segments with the store full.
-    await waitFor('two more segments in B', async () => (await r.store.caseSegments.values(Store.caseSegmentRange('B'))).length >= bSealedAtFull + 2, 10_000);
+    await waitFor(async () => (await r.store.caseSegments.values(Store.caseSegmentRange('B'))).length >= bSealedAtFull + 2, 10_000, 'two more segments in B');
     const bClosed = nextEvent(r, 'case.closed', (e) => e.caseId === 'B');
     await r.sessions.close({ caseId: 'B', trigger: 'documents.served', source: 'test' });
     await bClosed;

@@ -6,7 +6,7 @@ import { Store } from '../../src/store/store.js';
 import { SCHEMA_VERSION } from '../../src/store/records.js';
 import { verifyJournal } from '../../src/evidence/journal.js';
 import { entryHash } from '../../src/evidence/journal-hash.js';
-import { tmpDir } from './helpers.js';
+import { tempDir } from '../helpers/test-config.js';
 
 const v1Segment = (id: string, start: number) => ({
   id,
@@ -21,7 +21,7 @@ const v1Segment = (id: string, start: number) => ({
 });
 
 test('a v1 store is migrated to v2: segments name their cases, the journal gets its index and anchor', async (t) => {
-  const dir = path.join(await tmpDir('migrate'), 'db');
+  const dir = path.join(await tempDir('casecam-migrate-'), 'db');
   let store = await Store.open(dir, silentLogger());
   // Write what a v1 store held, bypassing the v2 schemas.
   await store.meta.sub.put('meta', JSON.stringify({ schemaVersion: 1, cleanShutdown: true }));
@@ -49,7 +49,7 @@ test('a v1 store is migrated to v2: segments name their cases, the journal gets 
 });
 
 test('a store from a newer casecam is refused, not half-read', async (t) => {
-  const dir = path.join(await tmpDir('future'), 'db');
+  const dir = path.join(await tempDir('casecam-future-'), 'db');
   const store = await Store.open(dir, silentLogger());
   await store.meta.put('meta', { schemaVersion: SCHEMA_VERSION + 1, cleanShutdown: true });
   await store.close();
@@ -59,7 +59,7 @@ test('a store from a newer casecam is refused, not half-read', async (t) => {
 });
 
 test('segmentsOverlapping walks a channel back in time and stops early', async (t) => {
-  const dir = path.join(await tmpDir('overlap'), 'db');
+  const dir = path.join(await tempDir('casecam-overlap-'), 'db');
   const store = await Store.open(dir, silentLogger());
   const put = (run: number, index: number, start: number, extra: object = {}) => {
     const id = `cam1_${run}_${String(index).padStart(5, '0')}`;

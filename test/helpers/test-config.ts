@@ -3,13 +3,23 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
+import type { Config, StorageConfig } from '../../src/config/schema.js';
 
 export async function tempDir(prefix = 'casecam-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-export function testConfig(dataDir: string, opts: { channels?: number; preRecordSeconds?: number; postRecordSeconds?: number; deviceId?: string } = {}): Config {
+export function testConfig(
+  dataDir: string,
+  opts: {
+    channels?: number;
+    preRecordSeconds?: number;
+    postRecordSeconds?: number;
+    segmentSeconds?: number;
+    deviceId?: string;
+    storage?: Partial<StorageConfig>;
+  } = {},
+): Config {
   const n = opts.channels ?? 1;
   return parseConfig({
     deviceId: opts.deviceId ?? 'TEST-BOX-1',
@@ -21,7 +31,8 @@ export function testConfig(dataDir: string, opts: { channels?: number; preRecord
       template: 'test-av',
       params: { width: 160, height: 120, bitrate: 200, pattern: i === 0 ? 'smpte' : 'ball' },
     })),
-    recording: { preRecordSeconds: opts.preRecordSeconds ?? 4, postRecordSeconds: opts.postRecordSeconds ?? 1 },
+    recording: { preRecordSeconds: opts.preRecordSeconds ?? 4, postRecordSeconds: opts.postRecordSeconds ?? 1, segmentSeconds: opts.segmentSeconds },
+    storage: opts.storage,
     supervisor: { restartInitialMs: 200 },
     paths: { dataDir },
   });
