@@ -1,0 +1,131 @@
+/**
+ * Retention's rules on a real LevelDB without pipelines: what may be evicted and in
+ * which order, that evidence not offloaded survives any budget with an alarm instead,
+ * and that old GPS fixes outside every case are dropped.
+ */
+import test from 'ava';
+import { mkdir, writeFile, access } from 'node:fs/promises';
+import path from 'node:path';
+import { Bus } from '../../src/core/bus.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { Store } from '../../src/store/store.js';
+import { Ring } from '../../src/media/ring.js';
+import { Journal, verifyJournal } from '../../src/evidence/journal.js';
+import { Retention, evictable } from '../../src/evidence/retention.js';
+import { StorageSchema, type StorageConfig } from '../../src/config/schema.js';
+import type { AlarmEvent } from '../../src/core/events.js';
+import type { SegmentRecord } from '../../src/store/records.js';
+import { tempDir } from '../helpers/test-config.js';
+
+const NOW = 1_800_000_000_000;
+const clock = { now: () => NOW };
+const log = silentLogger();
+
+function seg(id: string, start: number, extra: Partial<SegmentRecord> = {}): SegmentRecord {
+  return { id, channel: 'cam1', file: `d/${id}.mkv`, start, end: start + 2000, bytes: 1000, sha256: 'b'.repeat(64), runningStartNs: '0', sealedAt: start, caseIds: [], ...extra };
+}
+
+async function setup(storage: Partial<StorageConfig>, active: string[] = []) {
+  const dir = await tempDir('casecam-rules-');
+  const store = await Store.open(path.join(dir, 'db'), log);
+  const journal = await Journal.open(store, clock, log);
+  const bus = new Bus(log);
+  const alarms: AlarmEvent[] = [];
+  bus.on('alarm.raised', (a) => void alarms.push(a));
+  const ring = new Ring(store, log);
+  const evidenceDir = path.join(dir, 'evidence');
+  const retention = new Retention({
+    store,
+    journal,
+    ring,
+    bus,
+    clock,
+    log,
+    sessions: { wants: () => false, exclusive: (fn) => fn(), activeCases: () => active.map((id) => ({ id })) },
+    settings: StorageSchema.parse(storage),
+    evidenceDir,
+    backgroundDir: path.join(dir, 'background'),
+    preRecordSeconds: 2,
+    segmentSeconds: 2,
+    fsStats: async () => ({ total: 1e12, free: 1e12 }),
+  });
+  return { dir, store, journal, ring, retention, alarms, evidenceDir };
+}
+
+async function putSealed(store: Store, evidenceDir: string, rec: SegmentRecord): Promise<void> {
+  await mkdir(path.join(evidenceDir, 'd'), { recursive: true });
+  await writeFile(path.join(evidenceDir, rec.file), Buffer.alloc(rec.bytes));
+  await store.segments.put(rec.id, rec);
+}
+
+test('the rule: unclaimed footage, or offloaded footage of closed cases only', (t) => {
+  const none = new Set<string>();
+  t.true(evictable(seg('a', 0), none));
+  t.false(evictable(seg('b', 0, { caseIds: ['C1'] }), none));
+  t.true(evictable(seg('c', 0, { caseIds: ['C1'], offloadedAt: 1 }), none));
+  t.false(evictable(seg('d', 0, { caseIds: ['C1', 'C2'], offloadedAt: 1 }), new Set(['C2'])), 'a case still recording keeps its footage');
+});
+
+test('under a budget: unclaimed goes first, then offloaded; case footage not offloaded stays and the alarms are raised', async (t) => {
+  const { store, journal, retention, alarms, evidenceDir } = await setup({ budgetBytes: 3500, lowFreePercent: 20, reserveBytes: 600 });
+  await putSealed(store, evidenceDir, seg('cam1_1_00000', NOW - 50_000, { caseIds: ['OLD'], offloadedAt: NOW - 1000 }));
+  await putSealed(store, evidenceDir, seg('cam1_1_00001', NOW - 40_000));
+  await putSealed(store, evidenceDir, seg('cam1_1_00002', NOW - 30_000, { caseIds: ['KEEP'] }));
+  await putSealed(store, evidenceDir, seg('cam1_1_00003', NOW - 20_000, { caseIds: ['KEEP'] }));
+  await putSealed(store, evidenceDir, seg('cam1_1_00004', NOW - 10_000, { caseIds: ['KEEP'] }));
+  await retention.start();
+  await retention.pass();
+  await retention.stop();
+
+  const evicted = (await store.journal.values()).filter((e) => e.type === 'storage.evicted');
+  const ids = evicted.flatMap((e) => (e.data.segments as Array<{ id: string }>).map((s) => s.id));
+  t.deepEqual(ids, ['cam1_1_00001', 'cam1_1_00000'], 'unclaimed first, then offloaded, oldest first');
+  for (const id of ids) await t.throwsAsync(access(path.join(evidenceDir, 'd', `${id}.mkv`)));
+  for (const id of ['cam1_1_00002', 'cam1_1_00003', 'cam1_1_00004']) {
+    t.is((await store.segments.get(id))?.evictedAt, undefined);
+    await access(path.join(evidenceDir, 'd', `${id}.mkv`));
+  }
+  t.deepEqual(alarms.map((a) => a.kind).sort(), ['storage.full', 'storage.low']);
+  t.true((await journal.forCase('OLD')).some((e) => e.type === 'storage.evicted'), 'the case journal shows its offloaded footage went');
+  t.deepEqual(retention.status()?.shrunk, true);
+  t.true((await verifyJournal(store)).ok);
+  await store.close();
+});
+
+test('a crash after the eviction was journaled leaves the file: recovery finishes it', async (t) => {
+  const { store, evidenceDir } = await setup({});
+  await putSealed(store, evidenceDir, seg('cam1_1800000000000_00000', NOW, { evictedAt: NOW }));
+  const { recover } = await import('../../src/recording/recovery.js');
+  const report = await recover({ store, sealer: undefined as never, ringDir: path.join(evidenceDir, 'no-ring'), evidenceDir, segmentSeconds: 2, channels: ['cam1'], log });
+  t.deepEqual(report.evictionsFinished, ['cam1_1800000000000_00000']);
+  await t.throwsAsync(access(path.join(evidenceDir, 'd', 'cam1_1800000000000_00000.mkv')));
+  await store.close();
+});
+
+test('GPS fixes older than gpsTrackDays and outside every case are dropped, with a journal entry', async (t) => {
+  const { store, retention } = await setup({ gpsTrackDays: 1 });
+  const day = 86_400_000;
+  const fix = (at: number) => store.gpsTrack.put(Store.timeKey(at), { at, lat: 33.6, lon: 119.0 });
+  await fix(NOW - 3 * day);
+  await fix(NOW - 2 * day); // inside the case below
+  await fix(NOW - 1000);
+  await store.cases.put('OLD-CASE', {
+    id: 'OLD-CASE',
+    kind: 'roadside-investigation',
+    status: 'closed',
+    deviceId: 'X',
+    officerIds: [],
+    openTrigger: { type: 'investigation.started', source: 'test', at: NOW - 2 * day - 10_000 },
+    windowStart: NOW - 2 * day - 10_000,
+    windowEnd: NOW - 2 * day + 10_000,
+    markers: [],
+    gaps: [],
+  });
+  await retention.start();
+  await retention.pass();
+  await retention.stop();
+  t.deepEqual((await store.gpsTrack.values()).map((f) => f.at), [NOW - 2 * day, NOW - 1000]);
+  const e = (await store.journal.values()).find((x) => x.type === 'gps.track.pruned');
+  t.is(e?.data.fixes, 1);
+  await store.close();
+});
