@@ -6,6 +6,7 @@
 import test from 'ava';
 import { cp, readFile, readdir, rename, rm, unlink, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { cli, recordCase, run, startRecorder } from './helpers.js';
 import { tempDir, testConfig } from '../helpers/test-config.js';
@@ -23,11 +24,14 @@ test.before(async () => {
   root = await tempDir('casecam-bundle-');
   const data = path.join(root, 'data');
   const r = await startRecorder(testConfig(data, { channels: 2, preRecordSeconds: 2 }));
+  // A GPS source at 1 Hz: the case file carries the track of its window.
+  const gps = setInterval(() => r.bus.emit('gps.fix', { at: Date.now(), lat: 33.61, lon: 119.02, speedKmh: 0 }), 1000);
   try {
     await new Promise((res) => setTimeout(res, 3000));
     await recordCase(r, CASE_ID, 5);
     deviceFingerprint = r.deviceKey.fingerprint;
   } finally {
+    clearInterval(gps);
     await r.stop();
   }
   trustedKey = path.join(root, 'registered.pem');
@@ -92,6 +96,21 @@ test('the untampered bundle verifies (pinned and not), and passes sha256sum -c a
   }
 });
 
+test('the README\'s check with openssl and sha256sum alone passes, as written', async (t) => {
+  const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+  const block = /<!-- third-party-check[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+  t.truthy(block, 'README has the third-party check block');
+  // The block's own `cd BUNDLE` and `KEY=…` lines name placeholders: run the rest here.
+  const commands = block!.split('\n').filter((l) => l.trim() && !/^(cd |KEY=)/.test(l));
+  t.true(commands.length >= 3);
+  const r = await run('sh', ['-e', '-c', commands.join('\n')], { cwd: bundle, env: { ...process.env, KEY: trustedKey } });
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.is((r.stdout.match(/Signature Verified Successfully/g) ?? []).length, 2);
+  const broken = await copyOfBundle();
+  await flipByte(path.join(broken, (await manifestOf(broken)).segments[0]!.file));
+  t.not((await run('sh', ['-e', '-c', commands.join('\n')], { cwd: broken, env: { ...process.env, KEY: trustedKey } })).code, 0);
+});
+
 test('the case file in the manifest: triggers, officer, documents, markers, segments per channel, journal', async (t) => {
   const m = await manifestOf(bundle);
   t.is(m.format, 'casecam-bundle/2');
@@ -109,6 +128,8 @@ test('the case file in the manifest: triggers, officer, documents, markers, segm
   const types = m.journal.entries.map((e) => e.type);
   for (const ty of ['case.opened', 'segment.sealed', 'case.closing', 'case.closed', 'case.export.started']) t.true(types.includes(ty), ty);
   t.is(m.journal.head.seq, m.journal.entries.at(-1)!.seq);
+  t.true(m.gpsTrack.length >= 4, `GPS fixes: ${m.gpsTrack.length}`);
+  for (const f of m.gpsTrack) t.true(f.at >= m.case.windowStart && f.at <= m.case.windowEnd!);
 });
 
 test('the continuous file per channel is a stream copy of its segments (same codecs, every packet)', async (t) => {
