@@ -145,7 +145,6 @@ export class Recorder {
       segmentSeconds: rec.segmentSeconds,
     });
     await this.sessions.start();
-    // Started while nothing seals (before the pipelines), so its count of evidence bytes is exact.
     this.retention = new Retention({
       store: this.store,
       journal: this.journal,

@@ -58,8 +58,8 @@ export interface StorageStatus {
   capacityBytes: number;
   freeBytes: number;
   freePercent: number;
-  /** Sealed evidence on disk (not evicted). */
-  evidenceBytes: number;
+  /** Sealed evidence on disk (not evicted); counted only under a budget. */
+  evidenceBytes?: number;
   /** Unsealed footage the ring holds (pre-record window and background). */
   ringBytes: number;
   backgroundBytes: number;
@@ -81,6 +81,10 @@ async function defaultFsStats(dir: string): Promise<{ total: number; free: numbe
 
 export class Retention {
   private evidenceBytes = 0;
+  /** Under a budget: the count of evidence bytes at start, done before the first pass. */
+  private counted: Promise<void> = Promise.resolve();
+  private readonly sealedWhileCounting = new Set<string>();
+  private counting = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly alarms = new Map<string, boolean>();
@@ -94,21 +98,41 @@ export class Retention {
 
   constructor(private readonly deps: RetentionDeps) {}
 
-  /** Count the evidence on disk, then run a pass every `checkSeconds`. Start it when nothing is sealing. */
+  /**
+   * Run a pass every `checkSeconds`. Under a budget, the evidence bytes are counted first,
+   * in the background (the first pass waits for it): a store of 250 000 segments takes
+   * seconds to scan, and recording must not wait for that.
+   */
   async start(): Promise<void> {
-    const { bus, store, settings } = this.deps;
-    for (const rec of await store.segments.values()) if (rec.evictedAt === undefined) this.evidenceBytes += rec.bytes;
+    const { bus, settings } = this.deps;
     this.unsubscribe.push(
       bus.on('segment.sealed', (e) => {
         this.evidenceBytes += e.bytes;
+        if (this.counting) this.sealedWhileCounting.add(e.segmentId);
         if (e.caseIds.length === 0) this.sealedMayBeEvictable = true;
       }),
       bus.on('offload.confirmed', () => {
         this.sealedMayBeEvictable = true;
       }),
     );
+    if (settings.budgetBytes !== undefined) this.counted = this.countEvidence();
     this.timer = setInterval(() => void this.pass(), settings.checkSeconds * 1000);
     this.timer.unref();
+  }
+
+  private async countEvidence(): Promise<void> {
+    this.counting = true;
+    try {
+      for await (const [key, raw] of this.deps.store.segments.sub.iterator()) {
+        if (this.sealedWhileCounting.has(key)) continue; // counted by its event already
+        // Only the size is needed here: a plain parse, not the full schema, keeps it quick.
+        const v = JSON.parse(raw) as { bytes?: unknown; evictedAt?: unknown };
+        if (typeof v.bytes === 'number' && v.evictedAt === undefined) this.evidenceBytes += v.bytes;
+      }
+    } finally {
+      this.counting = false;
+      this.sealedWhileCounting.clear();
+    }
   }
 
   async stop(): Promise<void> {
@@ -133,6 +157,7 @@ export class Retention {
   }
 
   private async run(): Promise<void> {
+    await this.counted;
     const { ring, settings, clock, sessions } = this.deps;
     const shrunk = this.full;
     const keepSeconds = shrunk ? this.deps.segmentSeconds * 2 : this.deps.preRecordSeconds + this.deps.segmentSeconds * 2;
@@ -230,7 +255,7 @@ export class Retention {
       capacityBytes,
       freeBytes,
       freePercent: capacityBytes > 0 ? (Math.max(0, freeBytes) / capacityBytes) * 100 : 0,
-      evidenceBytes: this.evidenceBytes,
+      evidenceBytes: settings.budgetBytes !== undefined ? this.evidenceBytes : undefined,
       ringBytes,
       backgroundBytes,
       bytesPerSecond: span > 0 ? Math.round(sum(recent) / span) : 0,
