@@ -121,7 +121,7 @@ export class Recorder {
     });
     await journalRecovery(this.journal, this.recovery);
     await this.ring.load();
-    this.journalWriter = new JournalWriter({ bus: this.bus, journal: this.journal, store: this.store, log });
+    this.journalWriter = new JournalWriter({ bus: this.bus, journal: this.journal, log });
     this.journalWriter.start();
     if (this.journal.openProblems.length) {
       this.bus.emit('alarm.raised', { kind: 'journal.damaged', subject: 'journal', message: this.journal.openProblems.join('; '), at: this.clock.now() });

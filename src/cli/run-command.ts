@@ -52,6 +52,8 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     const app = new App({ config, log, simulate: values.simulate === true, interactive: process.stdin.isTTY === true });
     wireUplink(app, {
       brokerUrl: values.broker,
+      // The MQTT `claim` command files a past interval under a case (docs/evidence.md).
+      claim: (req) => app.recorder.sessions.claimInterval(req),
       gps: () => {
         const health = app.hardware.gpsHealth();
         return health && { ...health, clockOffsetMs: app.hardware.gps?.clockOffsetMs() ?? null };

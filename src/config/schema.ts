@@ -56,8 +56,6 @@ export const StorageSchema = z.object({
   backgroundBytes: z.number().int().nonnegative().default(0),
   /** How often retention runs (ring ageing, budget, alarms). */
   checkSeconds: z.number().min(0.2).max(600).default(2),
-  /** GPS fixes older than this that fall in no case's window are dropped (hourly). */
-  gpsTrackDays: z.number().min(1).max(3650).default(30),
 });
 
 export const SupervisorSchema = z.object({

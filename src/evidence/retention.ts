@@ -12,8 +12,6 @@
  * 4. Alarms: `storage.low` while still below the threshold; `storage.full` below
  *    `reserveBytes`, and then the ring shrinks (pre-record kept to two segments, no
  *    background) so that recording goes on.
- * 5. Hourly, GPS fixes older than `gpsTrackDays` that lie in no case's window are
- *    dropped (one journal entry says how many).
  *
  * Invariants:
  * - Case footage that is not confirmed offloaded is never evicted, nor footage of a case
@@ -30,7 +28,7 @@ import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { StorageConfig } from '../config/schema.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { SegmentRecord } from '../store/records.js';
 import type { Ring, RingEntry } from '../media/ring.js';
 import type { Journal } from './journal.js';
@@ -94,7 +92,6 @@ export class Retention {
   private sealedMayBeEvictable = true;
   private readonly unsubscribe: Array<() => void> = [];
   private last: StorageStatus | undefined;
-  private trackPrunedAt = -Infinity;
 
   constructor(private readonly deps: RetentionDeps) {}
 
@@ -222,24 +219,6 @@ export class Retention {
       });
     }
     this.last = { ...st, low: st.freeBytes < lowBytes, full: this.full, shrunk: this.full };
-    await this.pruneTrack();
-  }
-
-  private async pruneTrack(): Promise<void> {
-    const { store, clock, journal, settings } = this.deps;
-    const now = clock.now();
-    if (now - this.trackPrunedAt < 3600_000) return;
-    this.trackPrunedAt = now;
-    const before = now - settings.gpsTrackDays * 86_400_000;
-    const windows = (await store.cases.values()).map((c) => [c.windowStart, c.windowEnd ?? now] as const);
-    const keys: string[] = [];
-    for await (const key of store.gpsTrack.sub.keys({ lt: Store.timeKey(before) })) {
-      const at = Number(key);
-      if (!windows.some(([a, b]) => at >= a && at <= b)) keys.push(key);
-    }
-    if (keys.length === 0) return;
-    await journal.append('gps.track.pruned', { before, fixes: keys.length });
-    for (let i = 0; i < keys.length; i += 1000) await store.batch(keys.slice(i, i + 1000).map((k) => store.gpsTrack.delOp(k)));
   }
 
   private async measure(): Promise<Omit<StorageStatus, 'low' | 'full' | 'shrunk'>> {

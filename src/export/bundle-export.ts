@@ -24,6 +24,7 @@ import { sha256Hex } from '../evidence/journal-hash.js';
 import { signBytes, type DeviceKey } from '../evidence/device-key.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, ManifestSchema, sumsText, type Manifest, type ManifestContinuous, type ManifestSegment } from './manifest.js';
 import { REMUX_METHOD, remuxConcat } from './remux.js';
+import { GpsTrack } from '../hw/gps-track.js';
 
 export type { Manifest } from './manifest.js';
 
@@ -131,7 +132,7 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
   }
 
   const until = c.windowEnd ?? clock.now();
-  const track = await store.gpsTrack.values({ gte: Store.timeKey(c.windowStart), lt: Store.timeKey(until + 1) });
+  const track = await GpsTrack.window(store, c.windowStart, until);
   const manifest: Manifest = ManifestSchema.parse({
     format: BUNDLE_FORMAT,
     exportedAt: iso(clock.now()),

@@ -13,6 +13,7 @@ import { tempDir, testConfig } from '../helpers/test-config.js';
 import { sumsText, type Manifest } from '../../src/export/manifest.js';
 import { sha256Hex } from '../../src/evidence/journal-hash.js';
 import { keyFingerprint } from '../../src/evidence/device-key.js';
+import { Store } from '../../src/store/store.js';
 
 const CASE_ID = '淮交罚〔2018〕86号';
 let root = '';
@@ -24,8 +25,12 @@ test.before(async () => {
   root = await tempDir('casecam-bundle-');
   const data = path.join(root, 'data');
   const r = await startRecorder(testConfig(data, { channels: 2, preRecordSeconds: 2 }));
-  // A GPS source at 1 Hz: the case file carries the track of its window.
-  const gps = setInterval(() => r.bus.emit('gps.fix', { at: Date.now(), lat: 33.61, lon: 119.02, speedKmh: 0 }), 1000);
+  // A GPS track at 1 Hz (written as the field-hardware GPS source writes it): the case
+  // file carries the track of its window.
+  const gps = setInterval(() => {
+    const at = Date.now();
+    void r.store.gpsTrack.put(Store.timeKey(at), { at, lat: 33.61, lon: 119.02, speedKmh: 0 });
+  }, 1000);
   try {
     await new Promise((res) => setTimeout(res, 3000));
     await recordCase(r, CASE_ID, 5);

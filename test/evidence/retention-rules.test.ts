@@ -1,7 +1,7 @@
 /**
  * Retention's rules on a real LevelDB without pipelines: what may be evicted and in
  * which order, that evidence not offloaded survives any budget with an alarm instead,
- * and that old GPS fixes outside every case are dropped.
+ * and that recovery finishes an eviction a crash cut short.
  */
 import test from 'ava';
 import { mkdir, writeFile, access } from 'node:fs/promises';
@@ -99,33 +99,5 @@ test('a crash after the eviction was journaled leaves the file: recovery finishe
   const report = await recover({ store, sealer: undefined as never, ringDir: path.join(evidenceDir, 'no-ring'), evidenceDir, segmentSeconds: 2, channels: ['cam1'], log });
   t.deepEqual(report.evictionsFinished, ['cam1_1800000000000_00000']);
   await t.throwsAsync(access(path.join(evidenceDir, 'd', 'cam1_1800000000000_00000.mkv')));
-  await store.close();
-});
-
-test('GPS fixes older than gpsTrackDays and outside every case are dropped, with a journal entry', async (t) => {
-  const { store, retention } = await setup({ gpsTrackDays: 1 });
-  const day = 86_400_000;
-  const fix = (at: number) => store.gpsTrack.put(Store.timeKey(at), { at, lat: 33.6, lon: 119.0 });
-  await fix(NOW - 3 * day);
-  await fix(NOW - 2 * day); // inside the case below
-  await fix(NOW - 1000);
-  await store.cases.put('OLD-CASE', {
-    id: 'OLD-CASE',
-    kind: 'roadside-investigation',
-    status: 'closed',
-    deviceId: 'X',
-    officerIds: [],
-    openTrigger: { type: 'investigation.started', source: 'test', at: NOW - 2 * day - 10_000 },
-    windowStart: NOW - 2 * day - 10_000,
-    windowEnd: NOW - 2 * day + 10_000,
-    markers: [],
-    gaps: [],
-  });
-  await retention.start();
-  await retention.pass();
-  await retention.stop();
-  t.deepEqual((await store.gpsTrack.values()).map((f) => f.at), [NOW - 2 * day, NOW - 1000]);
-  const e = (await store.journal.values()).find((x) => x.type === 'gps.track.pruned');
-  t.is(e?.data.fixes, 1);
   await store.close();
 });

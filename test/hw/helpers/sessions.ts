@@ -13,6 +13,7 @@ import { Store } from '../../../src/store/store.js';
 import { Ring } from '../../../src/media/ring.js';
 import { Sealer } from '../../../src/recording/sealer.js';
 import { CaseSessions } from '../../../src/recording/case-sessions.js';
+import { Journal } from '../../../src/evidence/journal.js';
 
 export async function realSessions() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'casecam-sessions-'));
@@ -20,10 +21,12 @@ export async function realSessions() {
   const store = await Store.open(path.join(dir, 'db'), log);
   const bus = new Bus(log);
   const ring = new Ring(store, log);
+  const journal = await Journal.open(store, systemClock, log);
   const sessions = new CaseSessions({
     store,
     ring,
-    sealer: new Sealer(store, path.join(dir, 'evidence'), systemClock),
+    sealer: new Sealer(store, path.join(dir, 'evidence'), systemClock, journal),
+    journal,
     bus,
     clock: systemClock,
     log,
