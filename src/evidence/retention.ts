@@ -69,6 +69,14 @@ export interface StorageStatus {
   shrunk: boolean;
 }
 
+interface Candidate {
+  id: string;
+  start: number;
+  bytes: number;
+  /** 0: no case claims it; 1: offloaded case footage. */
+  rank: number;
+}
+
 /** At most this many segments in one eviction entry, so entries stay small. */
 const EVICT_CHUNK = 200;
 
@@ -108,7 +116,11 @@ export class Retention {
         if (this.counting) this.sealedWhileCounting.add(e.segmentId);
         if (e.caseIds.length === 0) this.sealedMayBeEvictable = true;
       }),
+      // Offloaded footage becomes evictable when confirmed, or when its last case closes.
       bus.on('offload.confirmed', () => {
+        this.sealedMayBeEvictable = true;
+      }),
+      bus.on('case.closed', () => {
         this.sealedMayBeEvictable = true;
       }),
     );
@@ -191,7 +203,7 @@ export class Retention {
       }
       await this.evictRing(bg, 'storage low');
       if (need > 0 && this.sealedMayBeEvictable) {
-        const picked: SegmentRecord[] = [];
+        const picked: Candidate[] = [];
         const candidates = await this.sealedCandidates();
         if (candidates.length === 0) this.sealedMayBeEvictable = false;
         for (const r of candidates) {
@@ -241,12 +253,26 @@ export class Retention {
     };
   }
 
-  /** Sealed footage retention may evict: first what no case claims, then offloaded case footage; oldest first. */
-  private async sealedCandidates(): Promise<SegmentRecord[]> {
+  /**
+   * Sealed footage retention may evict: first what no case claims, then offloaded case
+   * footage; oldest first. A whole-table walk, so it runs only under pressure, and with a
+   * plain parse: the rows picked are read and validated again before anything goes.
+   */
+  private async sealedCandidates(): Promise<Candidate[]> {
     const active = this.activeIds();
-    const rows = (await this.deps.store.segments.values()).filter((r) => r.evictedAt === undefined && evictable(r, active));
-    const rank = (r: SegmentRecord) => (r.caseIds.length === 0 ? 0 : 1);
-    return rows.sort((a, b) => rank(a) - rank(b) || a.start - b.start);
+    const out: Candidate[] = [];
+    for await (const [id, raw] of this.deps.store.segments.sub.iterator()) {
+      let r: Partial<SegmentRecord>;
+      try {
+        r = JSON.parse(raw) as Partial<SegmentRecord>;
+      } catch {
+        continue;
+      }
+      if (r.evictedAt !== undefined || !Array.isArray(r.caseIds) || typeof r.bytes !== 'number' || typeof r.start !== 'number') continue;
+      if (!evictable(r as SegmentRecord, active)) continue;
+      out.push({ id, start: r.start, bytes: r.bytes, rank: r.caseIds.length === 0 ? 0 : 1 });
+    }
+    return out.sort((a, b) => a.rank - b.rank || a.start - b.start);
   }
 
   private async evictRing(entries: RingEntry[], reason: string): Promise<void> {
@@ -265,7 +291,7 @@ export class Retention {
     }
   }
 
-  private async evictSealed(picked: SegmentRecord[], reason: string): Promise<void> {
+  private async evictSealed(picked: Candidate[], reason: string): Promise<void> {
     const { store, journal, clock, log, bus } = this.deps;
     for (let i = 0; i < picked.length; i += EVICT_CHUNK) {
       // Re-read each row: a claim may have filed it under a case since it was picked.

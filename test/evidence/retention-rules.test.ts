@@ -26,6 +26,7 @@ function seg(id: string, start: number, extra: Partial<SegmentRecord> = {}): Seg
 }
 
 async function setup(storage: Partial<StorageConfig>, active: string[] = []) {
+  // `active` may change during a test: the sessions stand-in reads it on every call.
   const dir = await tempDir('casecam-rules-');
   const store = await Store.open(path.join(dir, 'db'), log);
   const journal = await Journal.open(store, clock, log);
@@ -49,7 +50,7 @@ async function setup(storage: Partial<StorageConfig>, active: string[] = []) {
     segmentSeconds: 2,
     fsStats: async () => ({ total: 1e12, free: 1e12 }),
   });
-  return { dir, store, journal, ring, retention, alarms, evidenceDir };
+  return { dir, store, journal, ring, retention, alarms, evidenceDir, bus };
 }
 
 async function putSealed(store: Store, evidenceDir: string, rec: SegmentRecord): Promise<void> {
@@ -99,5 +100,21 @@ test('a crash after the eviction was journaled leaves the file: recovery finishe
   const report = await recover({ store, sealer: undefined as never, ringDir: path.join(evidenceDir, 'no-ring'), evidenceDir, segmentSeconds: 2, channels: ['cam1'], log });
   t.deepEqual(report.evictionsFinished, ['cam1_1800000000000_00000']);
   await t.throwsAsync(access(path.join(evidenceDir, 'd', 'cam1_1800000000000_00000.mkv')));
+  await store.close();
+});
+
+test('offloaded footage of a case still recording waits until the case closes', async (t) => {
+  const active = ['LIVE'];
+  const { store, retention, evidenceDir, bus } = await setup({ budgetBytes: 2000, lowFreePercent: 20, reserveBytes: 100 }, active);
+  await putSealed(store, evidenceDir, seg('cam1_1_00000', NOW - 20_000, { caseIds: ['LIVE'], offloadedAt: NOW - 5000 }));
+  await putSealed(store, evidenceDir, seg('cam1_1_00001', NOW - 10_000, { caseIds: ['LIVE'], offloadedAt: NOW - 5000 }));
+  await retention.start();
+  await retention.pass();
+  t.is((await store.segments.get('cam1_1_00000'))?.evictedAt, undefined, 'kept while LIVE records');
+  active.splice(0);
+  bus.emit('case.closed', { caseId: 'LIVE', at: NOW, trigger: 'documents.served', segments: 2, gaps: 0 });
+  await retention.pass();
+  await retention.stop();
+  t.is((await store.segments.get('cam1_1_00000'))?.evictedAt, NOW, 'evicted once LIVE closed');
   await store.close();
 });
