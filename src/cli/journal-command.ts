@@ -26,8 +26,9 @@ export const journalCommand: Command = {
     const { store, journal } = await openData(values);
     try {
       if (sub === 'list') {
-        const entries = values.case !== undefined ? await journal.forCase(checkCaseId(values.case)) : await store.journal.values();
-        for (const e of entries) console.log(JSON.stringify(e));
+        if (values.case !== undefined) for (const e of await journal.forCase(checkCaseId(values.case))) console.log(JSON.stringify(e));
+        // The whole journal can be large: stream it, each entry as stored.
+        else for await (const raw of store.journal.sub.values()) console.log(raw);
         return 0;
       }
       const r = await verifyJournal(store);

@@ -51,7 +51,9 @@ export class Journal {
       }
     }
     const anchor = await store.journalHead.get('head');
-    if (anchor && anchor.seq !== nextSeq - 1) {
+    if (anchor && nextSeq === 0) {
+      problems.push(`the journal is empty but its head anchor names entry ${anchor.seq}`);
+    } else if (anchor && anchor.seq !== nextSeq - 1) {
       problems.push(`the journal ends at entry ${nextSeq - 1} but its head anchor names entry ${anchor.seq}`);
     } else if (anchor && nextSeq > 0 && anchor.hash !== headHash) {
       problems.push(`the last journal entry (${anchor.seq}) differs from its head anchor`);

@@ -53,7 +53,7 @@ export class Table<S extends z.ZodType> {
   }
 
   /** Entries in key order, optionally within [gte, lt). */
-  async entries(range: { gte?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number } = {}): Promise<Array<[string, z.infer<S>]>> {
+  async entries(range: { gte?: string; lt?: string; reverse?: boolean; limit?: number } = {}): Promise<Array<[string, z.infer<S>]>> {
     const out: Array<[string, z.infer<S>]> = [];
     for await (const [key, raw] of this.sub.iterator(range)) {
       const value = this.decode(key, raw);
@@ -62,7 +62,7 @@ export class Table<S extends z.ZodType> {
     return out;
   }
 
-  async values(range: { gte?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number } = {}): Promise<Array<z.infer<S>>> {
+  async values(range: { gte?: string; lt?: string; reverse?: boolean; limit?: number } = {}): Promise<Array<z.infer<S>>> {
     return (await this.entries(range)).map(([, v]) => v);
   }
 
