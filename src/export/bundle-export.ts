@@ -65,7 +65,7 @@ export async function caseSegments(store: Store, caseId: string): Promise<Segmen
 }
 
 export async function exportBundle(opts: ExportOptions): Promise<ExportResult> {
-  const { store, journal, key } = opts;
+  const { store } = opts;
   const clock = opts.clock ?? systemClock;
   const caseId = checkCaseId(opts.caseId);
   const c = await store.cases.get(caseId);
@@ -78,14 +78,14 @@ export async function exportBundle(opts: ExportOptions): Promise<ExportResult> {
   await mkdir(work, { recursive: true });
 
   try {
-    return await build(opts, c, work, outDir, existing.length === 0, clock);
+    return await build(opts, c, work, outDir, clock);
   } catch (err) {
     await rm(work, { recursive: true, force: true });
     throw err;
   }
 }
 
-async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: string, outFree: boolean, clock: Clock): Promise<ExportResult> {
+async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: string, clock: Clock): Promise<ExportResult> {
   const { store, journal, key } = opts;
   const caseId = c.id;
   const started = await journal.append('case.export.started', { operator: opts.operator, via: opts.via, out: outDir }, { caseIds: [caseId] });
@@ -168,7 +168,7 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
   await writeFile(path.join(work, BUNDLE_FILES.publicKey), key.publicPem);
   await writeFile(path.join(work, BUNDLE_FILES.sums), sums);
   await writeFile(path.join(work, BUNDLE_FILES.sumsSignature), signBytes(key, sums));
-  if (outFree) await rmdir(outDir).catch(() => undefined);
+  await rmdir(outDir).catch(() => undefined); // an empty BUNDLE directory made beforehand
   await rename(work, outDir);
 
   await journal.append(
