@@ -1,8 +1,8 @@
 /**
  * The recorder core: store, journal, device key, ring, media supervisors, case
- * sessions, sealing, recovery, retention and OSD, wired together. Triggers (GPIO, scanner, MQTT) and reporting
- * are added around it by the composition root (app.ts); they reach the recorder
- * only through `sessions`, `state()` and the bus.
+ * sessions, sealing, recovery, retention and OSD, wired together. Triggers (GPIO,
+ * scanner, MQTT) and reporting are added around it by the composition root (app.ts);
+ * they reach the recorder only through `sessions`, `state()` and the bus.
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
