@@ -368,14 +368,14 @@ export class CaseSessions {
    * trigger. Refused when the interval is in the future, too long, or has no footage
    * at all on the device.
    */
-  claimInterval(req: ClaimRequest): Promise<ClaimResult> {
+  async claimInterval(req: ClaimRequest): Promise<ClaimResult> {
     const { deps } = this;
     const caseId = checkCaseId(req.caseId);
     const now = deps.clock.now();
     const { from, to } = req;
-    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) return Promise.reject(new CasecamError('bad-request', 'a claim needs from < to (epoch ms)'));
-    if (to > now) return Promise.reject(new CasecamError('bad-request', 'a claim cannot reach into the future'));
-    if (to - from > MAX_CLAIM_MS) return Promise.reject(new CasecamError('bad-request', `a claim covers at most ${MAX_CLAIM_MS / 3600_000} hours`));
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) throw new CasecamError('bad-request', 'a claim needs from < to (epoch ms)');
+    if (to > now) throw new CasecamError('bad-request', 'a claim cannot reach into the future');
+    if (to - from > MAX_CLAIM_MS) throw new CasecamError('bad-request', `a claim covers at most ${MAX_CLAIM_MS / 3600_000} hours`);
     // On the seal queue: what is found is sealed or linked before retention can drop it,
     // and an active case does not close while its claim is being filed.
     return this.exclusive(async () => {
