@@ -1,6 +1,6 @@
 /**
- * Retention under a storage budget. Every `checkSeconds` one pass, run exclusively with
- * case sessions (so it never drops what a claim is sealing):
+ * Retention under a storage budget. Every `checkSeconds` one pass, on the case sessions'
+ * seal queue (so it never drops or evicts what a claim is sealing or linking):
  *
  * 1. Ring ageing: a segment that left the pre-record window unclaimed becomes background
  *    footage when `backgroundBytes` > 0, else it is discarded (the pre-record buffer was
@@ -40,7 +40,7 @@ export interface RetentionDeps {
   bus: Bus;
   clock: Clock;
   log: Logger;
-  /** Case sessions: which ring segments an active case still wants, and their exclusive lane. */
+  /** Case sessions: which ring segments an active case still wants, and their seal queue. */
   sessions: { wants(e: RingEntry): boolean; exclusive<T>(fn: () => Promise<T>): Promise<T>; activeCases(): Array<{ id: string }> };
   settings: StorageConfig;
   evidenceDir: string;
