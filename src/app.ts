@@ -12,6 +12,11 @@ import { FieldHardware } from './hw/field-hardware.js';
 
 export interface Subsystem {
   name: string;
+  /**
+   * `report` subsystems (uplink, embedded broker) stop only after the recorder has
+   * stopped capturing, so what the last sealing and closing produced is still reported.
+   */
+  phase?: 'trigger' | 'report';
   start(): Promise<void> | void;
   stop(): Promise<void> | void;
 }
@@ -51,15 +56,23 @@ export class App {
     }
   }
 
+  /** Triggers first, then capture (sealing what is open), then reporting, then the store. */
   async stop(): Promise<void> {
-    for (const s of this.started.splice(0).reverse()) {
+    const started = this.started.splice(0).reverse();
+    await this.stopAll(started.filter((s) => s.phase !== 'report'));
+    await this.recorder.stopCapture();
+    await this.stopAll(started.filter((s) => s.phase === 'report'));
+    await this.recorder.close();
+  }
+
+  private async stopAll(subsystems: Subsystem[]): Promise<void> {
+    for (const s of subsystems) {
       try {
         await s.stop();
       } catch (err) {
         this.options.log.error({ err, subsystem: s.name }, 'subsystem failed to stop');
       }
     }
-    await this.recorder.stop();
   }
 
   /**

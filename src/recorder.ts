@@ -66,6 +66,7 @@ export class Recorder {
   private osd: OsdDriver | undefined;
   private journalWriter: JournalWriter | undefined;
   private started = false;
+  private capturing: boolean | undefined;
   position: () => Position | undefined;
 
   constructor(readonly options: RecorderOptions) {
@@ -197,12 +198,29 @@ export class Recorder {
 
   /** Stop the pipelines (each finishes its open segment), seal what cases claimed, close the store. */
   async stop(): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
+    await this.stopCapture();
+    await this.close();
+  }
+
+  /**
+   * First half of a stop: the pipelines finish their open segments and everything the
+   * cases claimed is sealed. The bus and the store stay usable, so reporting subsystems
+   * can still publish what this produced.
+   */
+  async stopCapture(): Promise<void> {
+    if (!this.started || this.capturing === false) return;
+    this.capturing = false;
     await this.retention.stop();
     this.osd?.stop();
     await Promise.all(this.supervisors.map((s) => s.stop()));
     await this.sessions.stop();
+  }
+
+  /** Second half of a stop: journal the stop, mark it clean, close the store. */
+  async close(): Promise<void> {
+    if (!this.started) return;
+    await this.stopCapture();
+    this.started = false;
     await this.journal.append('service.stopped', { deviceId: this.config.deviceId });
     await this.journalWriter?.stop();
     await this.store.setMeta({ cleanShutdown: true, lastStopAt: this.clock.now() });

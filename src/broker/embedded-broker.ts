@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 
 export class EmbeddedBroker {
   readonly name = 'embedded-broker';
+  readonly phase = 'report' as const;
   private broker: Aedes | undefined;
   private server: net.Server | undefined;
   port = 0;

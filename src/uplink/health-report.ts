@@ -32,6 +32,8 @@ export interface HealthSources {
   rate: RecordingRate;
   alarms: () => AlarmEvent[];
   gps?: GpsProvider;
+  /** The evidence store's own view (a storage budget, when configured, is the capacity). */
+  storage?: () => { capacityBytes: number; freeBytes: number } | undefined;
 }
 
 export type Health = z.infer<typeof HealthSchema>;
@@ -39,12 +41,14 @@ export type Health = z.infer<typeof HealthSchema>;
 const orNull = async <T>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
 
 export async function healthReport(src: HealthSources): Promise<Health> {
-  const [load, temp, mem, disk] = await Promise.all([
+  const [load, temp, mem, fsDisk] = await Promise.all([
     orNull(si.currentLoad()),
     orNull(si.cpuTemperature()),
     orNull(si.mem()),
     diskFigures(src.evidenceDir),
   ]);
+  const budget = src.storage?.();
+  const disk = budget ? { path: src.evidenceDir, totalBytes: budget.capacityBytes, freeBytes: budget.freeBytes } : fsDisk;
   const bps = src.rate.bytesPerSecond();
   const gps = src.gps?.();
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);

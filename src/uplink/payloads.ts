@@ -91,7 +91,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, recording.gap, alarm.raised, alarm.cleared, outbox.dropped, offload.*'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, outbox.dropped'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());

@@ -33,7 +33,7 @@ export interface UplinkDeps {
   config: Config;
   /** The resolved `mqtt` section with the broker URL to use. */
   mqtt: MqttConfig & { url: string };
-  recorder: Pick<Recorder, 'sessions' | 'state' | 'store' | 'paths'>;
+  recorder: Pick<Recorder, 'sessions' | 'state' | 'store' | 'paths'> & { retention?: Pick<Recorder['retention'], 'status'> };
   bus: Bus;
   clock: Clock;
   log: Logger;
@@ -42,10 +42,22 @@ export interface UplinkDeps {
 }
 
 /** Bus events published on `events`; case and alarm events are never dropped. */
-const FORWARDED = ['case.opened', 'case.marker', 'case.closed', 'recording.gap', 'alarm.raised', 'alarm.cleared'] as const;
+const FORWARDED = [
+  'case.opened',
+  'case.marker',
+  'case.closed',
+  'case.claimed',
+  'recording.gap',
+  'alarm.raised',
+  'alarm.cleared',
+  'storage.evicted',
+  'offload.confirmed',
+  'operator.action',
+] as const;
 
 export class Uplink {
   readonly name = 'mqtt-uplink';
+  readonly phase = 'report' as const;
   readonly topics: DeviceTopics;
   outbox!: Outbox;
   private conn: Connection | undefined;
@@ -147,6 +159,7 @@ export class Uplink {
       rate: this.rate,
       alarms: () => this.alarms.list(),
       gps: deps.gps,
+      storage: () => deps.recorder.retention?.status(),
     })
       .then((h) => this.outbox.enqueue({ topic: this.topics.health, payload: JSON.stringify(h), qos: 1, retain: false, priority: 'telemetry' }))
       .then(() => undefined)
