@@ -23,6 +23,8 @@ import { sleep, tempDir } from '../test/helpers/test-config.js';
 import { cpuSeconds, memoryMb } from './proc-stats.js';
 import { osdText } from '../src/osd/osd-text.js';
 
+const progress = (s: string) => process.stderr.write(`  recording: ${s}\n`);
+
 function benchConfig(dataDir: string, pre: number): Config {
   // One channel with the test template's own defaults (640x360, 25 fps): the same
   // pipeline gst-launch-1.0 runs for the CPU comparison.
@@ -147,13 +149,18 @@ async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
   // The identical pipeline, with the same watermark text the service sets once a second.
   const text = osdText({ deviceId: config.deviceId, officerId: config.officerId, caseIds: ['CPU-1'] });
   const identical = desc.replace('clockoverlay name=osd', `clockoverlay name=osd text="${text}"`);
-  const gst = spawn('gst-launch-1.0', ['-q', '-e', identical], { stdio: 'ignore' });
+  // Through the shell, as an operator would type it: gst-launch re-quotes each argument.
+  const gst = spawn('sh', ['-c', `exec gst-launch-1.0 -q -e ${identical}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let gstErr = '';
+  gst.stderr!.on('data', (d: Buffer) => (gstErr += d.toString()));
+  const gstExited = new Promise((r) => gst.once('exit', r));
   await sleep(5000);
   const g0 = cpuSeconds(gst.pid!);
   await sleep(seconds * 1000);
   const gstCpu = cpuSeconds(gst.pid!) - g0;
+  if (gst.exitCode !== null || gstCpu <= 0) throw new Error(`gst-launch-1.0 did not run the pipeline: ${gstErr.trim()}`);
   gst.kill('SIGINT');
-  await new Promise((r) => gst.once('exit', r));
+  await gstExited;
   return {
     seconds,
     serviceCpuSeconds: Math.round(service * 100) / 100,
@@ -164,12 +171,17 @@ async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
   };
 }
 
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  progress(what);
+  return fn();
+}
+
 export default async function recordingBench(): Promise<Record<string, unknown>> {
   return {
-    continuity: await continuityAndPreEvent(),
-    mediaSecondsLostAfterKill9: await lostAfterKill9(3),
-    workerKill9ToMediaAgain: await resumeAfterWorkerKill9(3),
-    cpu: await cpuAndMemory(20),
+    continuity: await step('continuity and pre-event (30 s case)', continuityAndPreEvent),
+    mediaSecondsLostAfterKill9: await step('kill -9 of the whole service, 3 runs', () => lostAfterKill9(3)),
+    workerKill9ToMediaAgain: await step('kill -9 of a media worker, 3 runs', () => resumeAfterWorkerKill9(3)),
+    cpu: await step('CPU against gst-launch-1.0, 20 s each', () => cpuAndMemory(20)),
     targets: { framesLost: 0, offsetBeyondPreRecordSeconds: '0..2', mediaSecondsLostAfterKill9: '≤ 1', workerKill9ToMediaAgainMs: '≤ 2000', cpuRatio: '≤ 1.10', mainRssMb: '≤ 120' },
   };
 }

@@ -38,6 +38,19 @@ export interface ChannelSupervisorDeps {
   resumeFrom?: { at: number; cause: string };
 }
 
+/** Longer than any pipeline runs: GStreamer's "no time" (2^64 − 1) and garbage land above it. */
+const MAX_RUNNING_NS = 10n ** 18n;
+
+/**
+ * Wall-clock ms of a pipeline running time. A fragment opened or closed before the
+ * pipeline had a clock (e.g. stopped at once) reports no valid time: use `now`.
+ */
+export function wallTime(wallBase: number, runningNs: string, now: number): number {
+  const ns = BigInt(runningNs);
+  if (ns > MAX_RUNNING_NS) return now;
+  return Math.round(wallBase + Number(ns / 1000n) / 1000);
+}
+
 /** A worker that has produced media this long is healthy again: backoff resets. */
 const HEALTHY_AFTER_MS = 30_000;
 
@@ -150,7 +163,7 @@ export class ChannelSupervisor {
           runId: name.runId,
           index: name.index,
           file: msg.file,
-          start: Math.round(base + Number(BigInt(msg.runningNs) / 1000n) / 1000),
+          start: wallTime(base, msg.runningNs, deps.clock.now()),
           runningStartNs: msg.runningNs,
         };
         this.current = seg;
@@ -174,7 +187,7 @@ export class ChannelSupervisor {
       case 'segment-closed': {
         const seg = this.current;
         if (!seg || seg.file !== msg.file) return;
-        seg.end = Math.round((this.wallBase ?? deps.clock.now()) + Number(BigInt(msg.runningNs) / 1000n) / 1000);
+        seg.end = Math.max(seg.start, wallTime(this.wallBase ?? deps.clock.now(), msg.runningNs, deps.clock.now()));
         seg.runningEndNs = msg.runningNs;
         this.current = undefined;
         this.lastEnd = seg.end;
