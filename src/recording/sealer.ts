@@ -17,7 +17,7 @@ import { Store } from '../store/store.js';
 import type { SegmentRecord } from '../store/records.js';
 import type { RingSegment } from '../media/segment.js';
 import type { Journal } from '../evidence/journal.js';
-import { mkdirDurable, moveDurable, sha256File } from './durable-files.js';
+import { fsyncPath, mkdirDurable, moveDurable, sha256File } from './durable-files.js';
 
 export interface SealResult {
   record: SegmentRecord;
@@ -50,6 +50,11 @@ export class Sealer {
     await mkdirDurable(path.dirname(dest));
     const alreadyMoved = await exists(dest);
     if (!alreadyMoved) await moveDurable(seg.file, dest);
+    else {
+      // Moved before a crash that may have come before its fsync: make it durable before it is indexed.
+      await fsyncPath(dest);
+      await fsyncPath(path.dirname(dest));
+    }
     const { sha256, bytes } = await sha256File(dest);
     const caseIds = opts.caseId !== undefined ? [opts.caseId] : [];
     const record: SegmentRecord = {
