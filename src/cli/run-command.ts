@@ -59,21 +59,27 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
         return health && { ...health, clockOffsetMs: app.hardware.gps?.clockOffsetMs() ?? null };
       },
     });
-    await app.start();
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const onSignal = (sig: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal: sig }, 'stopping');
-        app.stop().then(resolve, (err: unknown) => {
-          log.error({ err }, 'error while stopping');
-          resolve();
-        });
-      };
-      process.on('SIGINT', () => onSignal('SIGINT'));
-      process.on('SIGTERM', () => onSignal('SIGTERM'));
-    });
+    // Signals are taken from before the start: a stop asked for while the service is still
+    // starting (systemd stopping a starting unit) waits for the start, then stops cleanly.
+    let signalled: string | undefined;
+    let wake: (() => void) | undefined;
+    const onSignal = (sig: string) => {
+      if (signalled) return;
+      signalled = sig;
+      wake?.();
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    try {
+      await app.start();
+    } catch (err) {
+      // What did start (the recorder and its workers, subsystems) is stopped before the error is reported.
+      await app.stop().catch((stopErr: unknown) => log.error({ err: stopErr }, 'error while stopping'));
+      throw err;
+    }
+    if (!signalled) await new Promise<void>((resolve) => (wake = resolve));
+    log.info({ signal: signalled }, 'stopping');
+    await app.stop().catch((err: unknown) => log.error({ err }, 'error while stopping'));
     return 0;
   },
 };
