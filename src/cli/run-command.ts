@@ -4,7 +4,7 @@ import { CasecamError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { loadConfigFile } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
-import type { Config } from '../config/schema.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
 import { App } from '../app.js';
 import { wireUplink } from '../uplink/wire-uplink.js';
 import { withSerialDevices } from '../hw/serial-flags.js';
@@ -42,7 +42,12 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     else if (values.simulate) config = simulatedCounterConfig({ dataDir: values.data ?? '.data/sim', deviceId: values['device-id'] });
     else throw new CasecamError('usage', 'give --config FILE, or --simulate for a simulated counter box');
     if (values.data) config = { ...config, paths: { ...config.paths, dataDir: values.data } };
-    if (values['device-id']) config = { ...config, deviceId: values['device-id'] };
+    if (values['device-id']) {
+      // The same rule as in a config file: the ID goes into MQTT topics and generated case IDs.
+      const id = ConfigSchema.shape.deviceId.safeParse(values['device-id']);
+      if (!id.success) throw new CasecamError('usage', `--device-id: ${id.error.issues[0]!.message}, got "${values['device-id']}"`);
+      config = { ...config, deviceId: id.data };
+    }
     config = withSerialDevices(config, { gps: values.gps, scanner: values.scanner });
 
     if (values.broker !== undefined && !/^mqtts?:\/\/[^\s/]+/.test(values.broker)) {
