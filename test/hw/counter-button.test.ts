@@ -100,3 +100,43 @@ test.serial('the buzzer beeps once per reminder period while recording, and not 
     await r.cleanup();
   }
 });
+
+test.serial('a press whose handling throws is logged; the button keeps working and the service lives', async (t) => {
+  const s = await realSessions();
+  const button = new SimInput();
+  const outcomes: TriggerOutcome[] = [];
+  let first = true;
+  const counter = new CounterButton({
+    input: async () => button,
+    actions: new TriggerActions(() => s.sessions, s.log),
+    log: s.log,
+    debounceMs: 15,
+    longPressMs: 800,
+    onOutcome: (_press, outcome) => {
+      if (first) {
+        first = false;
+        throw new Error('a hook failed');
+      }
+      outcomes.push(outcome);
+    },
+  });
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await counter.start();
+    for (let i = 0; i < 2; i++) {
+      button.set(1);
+      await sleep(70);
+      button.set(0);
+      await sleep(300);
+    }
+    t.true(await until(() => outcomes.length > 0, 2000), 'the second press was handled');
+    t.is(outcomes[0]?.action, 'marker', 'the first press opened the case, the second marked it');
+    t.deepEqual(unhandled.map(String), []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await counter.stop();
+    await s.close();
+  }
+});

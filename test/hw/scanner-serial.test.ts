@@ -130,3 +130,41 @@ test.serial('a scanner unplugged mid-code and plugged back is reconnected; the p
     await r.cleanup();
   }
 });
+
+test.serial('a scan whose handling throws is logged; the scanner keeps working and the service lives', async (t) => {
+  const pty = await PtyPair.create();
+  const s = await realSessions();
+  const outcomes: TriggerOutcome[] = [];
+  let first = true;
+  const scanner = new ScannerSource({
+    path: pty.device,
+    baudRate: 9600,
+    log: s.log,
+    actions: new TriggerActions(() => s.sessions, s.log),
+    onOutcome: (_code, outcome) => {
+      if (first) {
+        first = false;
+        throw new Error('a hook failed');
+      }
+      outcomes.push(outcome);
+    },
+  });
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    scanner.start();
+    await until(() => scanner.line.stats.connected, 3000);
+    await pty.write('CASE-T1\r\n');
+    await sleep(300);
+    await pty.write('CASE-T1\r\n');
+    t.true(await until(() => outcomes.length > 0, 3000), 'the second scan was handled');
+    t.like(outcomes[0], { ok: true, action: 'marker', caseId: 'CASE-T1' });
+    t.deepEqual(unhandled.map(String), []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await scanner.stop();
+    await pty.close();
+    await s.close();
+  }
+});
