@@ -7,6 +7,7 @@ import { TriggerActions, type TriggerOutcome } from '../../src/hw/trigger-action
 import { sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';
 import { realSessions } from './helpers/sessions.js';
+import { throwsOnce, watchUnhandled } from './helpers/failing-hook.js';
 
 async function rig(reminderSeconds = 0) {
   const s = await realSessions();
@@ -104,25 +105,16 @@ test.serial('the buzzer beeps once per reminder period while recording, and not 
 test.serial('a press whose handling throws is logged; the button keeps working and the service lives', async (t) => {
   const s = await realSessions();
   const button = new SimInput();
-  const outcomes: TriggerOutcome[] = [];
-  let first = true;
+  const { outcomes, hook } = throwsOnce<TriggerOutcome>();
   const counter = new CounterButton({
     input: async () => button,
     actions: new TriggerActions(() => s.sessions, s.log),
     log: s.log,
     debounceMs: 15,
     longPressMs: 800,
-    onOutcome: (_press, outcome) => {
-      if (first) {
-        first = false;
-        throw new Error('a hook failed');
-      }
-      outcomes.push(outcome);
-    },
+    onOutcome: hook,
   });
-  const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => unhandled.push(err);
-  process.on('unhandledRejection', onUnhandled);
+  const unhandled = watchUnhandled();
   try {
     await counter.start();
     for (let i = 0; i < 2; i++) {
@@ -133,9 +125,9 @@ test.serial('a press whose handling throws is logged; the button keeps working a
     }
     t.true(await until(() => outcomes.length > 0, 2000), 'the second press was handled');
     t.is(outcomes[0]?.action, 'marker', 'the first press opened the case, the second marked it');
-    t.deepEqual(unhandled.map(String), []);
+    t.deepEqual(unhandled.seen(), []);
   } finally {
-    process.off('unhandledRejection', onUnhandled);
+    unhandled.stop();
     await counter.stop();
     await s.close();
   }

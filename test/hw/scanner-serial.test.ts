@@ -6,6 +6,7 @@ import type { ScanPattern } from '../../src/hw/hw-config.js';
 import { PtyPair, sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';
 import { realSessions } from './helpers/sessions.js';
+import { throwsOnce, watchUnhandled } from './helpers/failing-hook.js';
 
 async function rig(patterns: ScanPattern[] = []) {
   const pty = await PtyPair.create();
@@ -134,24 +135,15 @@ test.serial('a scanner unplugged mid-code and plugged back is reconnected; the p
 test.serial('a scan whose handling throws is logged; the scanner keeps working and the service lives', async (t) => {
   const pty = await PtyPair.create();
   const s = await realSessions();
-  const outcomes: TriggerOutcome[] = [];
-  let first = true;
+  const { outcomes, hook } = throwsOnce<TriggerOutcome>();
   const scanner = new ScannerSource({
     path: pty.device,
     baudRate: 9600,
     log: s.log,
     actions: new TriggerActions(() => s.sessions, s.log),
-    onOutcome: (_code, outcome) => {
-      if (first) {
-        first = false;
-        throw new Error('a hook failed');
-      }
-      outcomes.push(outcome);
-    },
+    onOutcome: hook,
   });
-  const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => unhandled.push(err);
-  process.on('unhandledRejection', onUnhandled);
+  const unhandled = watchUnhandled();
   try {
     scanner.start();
     await until(() => scanner.line.stats.connected, 3000);
@@ -160,9 +152,9 @@ test.serial('a scan whose handling throws is logged; the scanner keeps working a
     await pty.write('CASE-T1\r\n');
     t.true(await until(() => outcomes.length > 0, 3000), 'the second scan was handled');
     t.like(outcomes[0], { ok: true, action: 'marker', caseId: 'CASE-T1' });
-    t.deepEqual(unhandled.map(String), []);
+    t.deepEqual(unhandled.seen(), []);
   } finally {
-    process.off('unhandledRejection', onUnhandled);
+    unhandled.stop();
     await scanner.stop();
     await pty.close();
     await s.close();
