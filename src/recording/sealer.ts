@@ -26,6 +26,9 @@ export interface SealResult {
 }
 
 export class Sealer {
+  /** Day directories whose entry in the evidence directory is known durable in this run. */
+  private readonly durableDays = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly evidenceDir: string,
@@ -47,7 +50,14 @@ export class Sealer {
     if (seg.end === undefined) throw new Error(`segment ${seg.id} is still being written`);
     const rel = Sealer.relativePath(seg);
     const dest = path.join(this.evidenceDir, rel);
-    await mkdirDurable(path.dirname(dest));
+    const dayDir = path.dirname(dest);
+    await mkdirDurable(dayDir);
+    if (!this.durableDays.has(dayDir)) {
+      // mkdirDurable fsyncs the parent only when it creates the directory: one an earlier
+      // run made and died before fsyncing is made durable here, once per day and run.
+      await fsyncPath(this.evidenceDir);
+      this.durableDays.add(dayDir);
+    }
     const alreadyMoved = await exists(dest);
     if (!alreadyMoved) await moveDurable(seg.file, dest);
     else {
