@@ -144,6 +144,7 @@ export class Recorder {
       preRecordSeconds: rec.preRecordSeconds,
       postRecordSeconds: rec.postRecordSeconds,
       segmentSeconds: rec.segmentSeconds,
+      refileClaims: !this.recovery.cleanShutdown,
     });
     await this.sessions.start();
     this.retention = new Retention({

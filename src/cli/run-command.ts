@@ -4,7 +4,7 @@ import { CasecamError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { loadConfigFile } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
-import type { Config } from '../config/schema.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
 import { App } from '../app.js';
 import { wireUplink } from '../uplink/wire-uplink.js';
 import { withSerialDevices } from '../hw/serial-flags.js';
@@ -42,7 +42,12 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     else if (values.simulate) config = simulatedCounterConfig({ dataDir: values.data ?? '.data/sim', deviceId: values['device-id'] });
     else throw new CasecamError('usage', 'give --config FILE, or --simulate for a simulated counter box');
     if (values.data) config = { ...config, paths: { ...config.paths, dataDir: values.data } };
-    if (values['device-id']) config = { ...config, deviceId: values['device-id'] };
+    if (values['device-id']) {
+      // The same rule as in a config file: the ID goes into MQTT topics and generated case IDs.
+      const id = ConfigSchema.shape.deviceId.safeParse(values['device-id']);
+      if (!id.success) throw new CasecamError('usage', `--device-id: ${id.error.issues[0]!.message}, got "${values['device-id']}"`);
+      config = { ...config, deviceId: id.data };
+    }
     config = withSerialDevices(config, { gps: values.gps, scanner: values.scanner });
 
     if (values.broker !== undefined && !/^mqtts?:\/\/[^\s/]+/.test(values.broker)) {
@@ -59,21 +64,27 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
         return health && { ...health, clockOffsetMs: app.hardware.gps?.clockOffsetMs() ?? null };
       },
     });
-    await app.start();
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const onSignal = (sig: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal: sig }, 'stopping');
-        app.stop().then(resolve, (err: unknown) => {
-          log.error({ err }, 'error while stopping');
-          resolve();
-        });
-      };
-      process.on('SIGINT', () => onSignal('SIGINT'));
-      process.on('SIGTERM', () => onSignal('SIGTERM'));
-    });
+    // Signals are taken from before the start: a stop asked for while the service is still
+    // starting (systemd stopping a starting unit) waits for the start, then stops cleanly.
+    let signalled: string | undefined;
+    let wake: (() => void) | undefined;
+    const onSignal = (sig: string) => {
+      if (signalled) return;
+      signalled = sig;
+      wake?.();
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    try {
+      await app.start();
+    } catch (err) {
+      // What did start (the recorder and its workers, subsystems) is stopped before the error is reported.
+      await app.stop().catch((stopErr: unknown) => log.error({ err: stopErr }, 'error while stopping'));
+      throw err;
+    }
+    if (!signalled) await new Promise<void>((resolve) => (wake = resolve));
+    log.info({ signal: signalled }, 'stopping');
+    await app.stop().catch((err: unknown) => log.error({ err }, 'error while stopping'));
     return 0;
   },
 };

@@ -124,7 +124,8 @@ export class Retention {
         this.sealedMayBeEvictable = true;
       }),
     );
-    if (settings.budgetBytes !== undefined) this.counted = this.countEvidence();
+    // Handled here: it runs in the background, and an unhandled rejection would end the service.
+    if (settings.budgetBytes !== undefined) this.counted = this.countEvidence().catch((err: unknown) => this.deps.log.error({ err }, 'cannot count the evidence bytes'));
     this.timer = setInterval(() => void this.pass(), settings.checkSeconds * 1000);
     this.timer.unref();
   }
@@ -135,7 +136,14 @@ export class Retention {
       for await (const [key, raw] of this.deps.store.segments.sub.iterator()) {
         if (this.sealedWhileCounting.has(key)) continue; // counted by its event already
         // Only the size is needed here: a plain parse, not the full schema, keeps it quick.
-        const v = JSON.parse(raw) as { bytes?: unknown; evictedAt?: unknown };
+        // A damaged row is skipped (the store's rule), never allowed to stop the count.
+        let v: { bytes?: unknown; evictedAt?: unknown };
+        try {
+          v = JSON.parse(raw) as typeof v;
+        } catch {
+          this.deps.log.error({ table: 'segments', key }, 'stored value is not JSON; not counted');
+          continue;
+        }
         if (typeof v.bytes === 'number' && v.evictedAt === undefined) this.evidenceBytes += v.bytes;
       }
     } finally {

@@ -31,10 +31,13 @@ export class CounterButton {
     this.input = await this.opts.input();
     this.presses = new ButtonPresses(this.input, { debounceMs: this.opts.debounceMs, longPressMs: this.opts.longPressMs }, (press, heldMs) => {
       this.opts.log.info({ press, heldMs }, 'counter button');
-      this.queue = this.queue.then(async () => {
-        const outcome = await this.opts.actions.button(press);
-        this.opts.onOutcome?.(press, outcome);
-      });
+      // A press whose handling fails is logged; the queue must stay usable for the next one.
+      this.queue = this.queue
+        .then(async () => {
+          const outcome = await this.opts.actions.button(press);
+          this.opts.onOutcome?.(press, outcome);
+        })
+        .catch((err: unknown) => this.opts.log.error({ err, press }, 'button press not handled'));
     });
     await this.presses.start();
   }

@@ -52,9 +52,12 @@ export class ScannerSource {
     if (action === 'ignore') return;
     this.opts.log.info({ scanned: code, action }, 'barcode scanned');
     // Scans are handled in order: a close must not overtake the open scanned before it.
-    this.queue = this.queue.then(async () => {
-      const outcome = await this.opts.actions.scan(code, action);
-      this.opts.onOutcome?.(code, outcome);
-    });
+    // A scan whose handling fails is logged; the queue must stay usable for the next one.
+    this.queue = this.queue
+      .then(async () => {
+        const outcome = await this.opts.actions.scan(code, action);
+        this.opts.onOutcome?.(code, outcome);
+      })
+      .catch((err: unknown) => this.opts.log.error({ err, scanned: code }, 'scan not handled'));
   }
 }

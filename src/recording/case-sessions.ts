@@ -20,6 +20,8 @@
  *   (`save()`), so the case file and the journal never disagree.
  * - `claimInterval` files a past interval under a case: ring and background footage
  *   is sealed, already sealed footage is linked; the parts with nothing left become gaps.
+ *   After an unclean stop every claimed interval is filed again at start (`refileClaims`),
+ *   so a claim journaled just before a crash is not lost.
  */
 import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
@@ -52,6 +54,11 @@ export interface CaseSessionsDeps {
   preRecordSeconds: number;
   postRecordSeconds: number;
   segmentSeconds: number;
+  /**
+   * The last stop was unclean: a claim may have been journaled (`case.claimed`) but not
+   * yet sealed and linked. Its interval is filed again at start, for closed cases too.
+   */
+  refileClaims?: boolean;
 }
 
 export interface OpenRequest {
@@ -122,8 +129,10 @@ export class CaseSessions {
 
   /** Load open and closing cases, claim what the ring already holds for them. */
   async start(): Promise<void> {
+    const claimed: CaseRecord[] = [];
     for (const c of await this.deps.store.cases.values()) {
       if (c.status !== 'closed') this.active.set(c.id, c);
+      if (this.deps.refileClaims && c.claims?.length) claimed.push(this.active.get(c.id) ?? c);
     }
     const { bus } = this.deps;
     this.unsubscribe.push(bus.on('segment.opened', (seg) => this.serial(() => this.deps.ring.opened(seg))));
@@ -141,6 +150,7 @@ export class CaseSessions {
     );
     await this.serial(async () => {
       for (const c of this.active.values()) await this.claimExisting(c);
+      for (const c of claimed) this.refile(c);
     });
     this.ticker = setInterval(() => void this.serial(() => this.finishOverdue()), 1000);
     this.ticker.unref();
@@ -302,6 +312,16 @@ export class CaseSessions {
     // Sealed but not linked: a crash between the move and the index left it to recovery.
     this.onSealQueue(c, async () => void (await this.linkSealed(c, c.windowStart, c.windowEnd ?? this.deps.clock.now())));
     if (c.status === 'closing') this.onSealQueue(c, async () => this.noteDone(c, undefined));
+  }
+
+  /** File a case's claimed intervals again (after a crash): what is already filed is skipped. */
+  private refile(c: CaseRecord): void {
+    for (const k of c.claims ?? []) {
+      this.onSealQueue(c, async () => {
+        for (const seg of this.deps.ring.closedOverlapping(k.from, k.to)) await this.claim(c, seg);
+        await this.linkSealed(c, k.from, k.to);
+      });
+    }
   }
 
   private async onSegmentClosed(seg: RingSegment): Promise<void> {

@@ -17,7 +17,7 @@ import { Store } from '../store/store.js';
 import type { SegmentRecord } from '../store/records.js';
 import type { RingSegment } from '../media/segment.js';
 import type { Journal } from '../evidence/journal.js';
-import { mkdirDurable, moveDurable, sha256File } from './durable-files.js';
+import { fsyncPath, mkdirDurable, moveDurable, sha256File } from './durable-files.js';
 
 export interface SealResult {
   record: SegmentRecord;
@@ -26,6 +26,9 @@ export interface SealResult {
 }
 
 export class Sealer {
+  /** Day directories whose entry in the evidence directory is known durable in this run. */
+  private readonly durableDays = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly evidenceDir: string,
@@ -47,9 +50,21 @@ export class Sealer {
     if (seg.end === undefined) throw new Error(`segment ${seg.id} is still being written`);
     const rel = Sealer.relativePath(seg);
     const dest = path.join(this.evidenceDir, rel);
-    await mkdirDurable(path.dirname(dest));
+    const dayDir = path.dirname(dest);
+    await mkdirDurable(dayDir);
+    if (!this.durableDays.has(dayDir)) {
+      // mkdirDurable fsyncs the parent only when it creates the directory: one an earlier
+      // run made and died before fsyncing is made durable here, once per day and run.
+      await fsyncPath(this.evidenceDir);
+      this.durableDays.add(dayDir);
+    }
     const alreadyMoved = await exists(dest);
     if (!alreadyMoved) await moveDurable(seg.file, dest);
+    else {
+      // Moved before a crash that may have come before its fsync: make it durable before it is indexed.
+      await fsyncPath(dest);
+      await fsyncPath(path.dirname(dest));
+    }
     const { sha256, bytes } = await sha256File(dest);
     const caseIds = opts.caseId !== undefined ? [opts.caseId] : [];
     const record: SegmentRecord = {

@@ -98,7 +98,7 @@ export class Uplink {
       clock: deps.clock,
       log: deps.log,
       limits: { maxBytes: m.outbox.maxBytes, maxAgeMs: m.outbox.maxAgeSeconds * 1000, window: m.outbox.window },
-      onDrop: (r) => void this.reportDrop(r),
+      onDrop: (r) => void this.reportDrop(r).catch((err: unknown) => this.deps.log.error({ err }, 'cannot queue an outbox.dropped event')),
     });
     await this.outbox.start();
     for (const type of FORWARDED) this.off.push(deps.bus.on(type, (e) => this.forward(type, e)));

@@ -47,6 +47,17 @@ test('errors are one line on stderr and a non-zero exit', async (t) => {
   }
 });
 
+test('run --device-id is held to the config file\'s rule (it names MQTT topics and case IDs)', async (t) => {
+  const dir = await tempDir();
+  const good = path.join(dir, 'good.json');
+  await writeFile(good, JSON.stringify({ deviceId: 'BOX-1', kind: 'counter', channels: [{ id: 'cam1', template: 'test-av' }], paths: { dataDir: path.join(dir, 'data') } }));
+  // Without the check the service started with topics casecam/BOX/#/… (bounded here: 20 s).
+  const r = await casecam(['run', '--config', good, '--device-id', 'BOX/#'], 20_000);
+  t.is(r.code, 2, r.stderr.slice(-500));
+  t.regex(r.stderr, /--device-id: letters, digits/);
+  t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
 test('demo runs a counter case end to end, and verify catches a changed byte', async (t) => {
   const dir = await tempDir();
   const out = path.join(dir, 'bundle');

@@ -102,3 +102,49 @@ test('without a background budget, footage leaving the pre-record window is not 
     await r.stop();
   }
 });
+
+test('a claim journaled but not yet filed when the service died is filed after the restart', async (t) => {
+  const root = await tempDir('casecam-claim-crash-');
+  const config = testConfig(path.join(root, 'data'), { segmentSeconds: 1, preRecordSeconds: 1, storage: { backgroundBytes: 200 * 1024 * 1024, checkSeconds: 0.5 } });
+  let r = await startRecorder(config);
+  const firstClosed = nextEvent(r, 'segment.closed');
+  try {
+    await firstClosed;
+    await sleep(3000);
+  } finally {
+    await r.stop();
+  }
+  const first = await firstClosed;
+  // What a kill -9 right after `case.claimed` leaves: the claim on a closed case, its
+  // footage still in the ring (background), nothing sealed or linked, an unclean stop.
+  const now = Date.now();
+  const store = await Store.open(r.paths.dbDir, r.log);
+  const claim = { from: first.start + 1, to: first.end! - 1, at: now, source: 'test' };
+  await store.cases.put('CLAIM-CRASH', {
+    id: 'CLAIM-CRASH',
+    kind: 'permit-counter',
+    status: 'closed',
+    deviceId: config.deviceId,
+    officerIds: [],
+    openTrigger: { type: 'claim', source: 'test', at: now },
+    closeTrigger: { type: 'claim', source: 'test', at: now },
+    windowStart: claim.from,
+    windowEnd: claim.to,
+    markers: [],
+    gaps: [],
+    closedAt: now,
+    claims: [claim],
+  });
+  await store.setMeta({ cleanShutdown: false });
+  await store.close();
+
+  r = await startRecorder(config);
+  try {
+    await r.sessions.idle();
+    const links = await r.store.caseSegments.values(Store.caseSegmentRange('CLAIM-CRASH'));
+    t.deepEqual(links.map((l) => l.segmentId), [first.id], 'the claimed footage is filed under its case');
+    t.deepEqual((await r.store.segments.get(first.id))?.caseIds, ['CLAIM-CRASH']);
+  } finally {
+    await r.stop();
+  }
+});

@@ -118,3 +118,23 @@ test('offloaded footage of a case still recording waits until the case closes', 
   t.is((await store.segments.get('cam1_1_00000'))?.evictedAt, NOW, 'evicted once LIVE closed');
   await store.close();
 });
+
+test('a segment row that is not JSON neither stops the budget count nor ends the service', async (t) => {
+  const { store, retention, evidenceDir } = await setup({ budgetBytes: 1e9 });
+  await putSealed(store, evidenceDir, seg('cam1_1_00000', NOW - 10_000));
+  await store.segments.sub.put('cam1_1_00001', '{"id":"cam1_1_00001","bytes":'); // a damaged row
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await retention.start();
+    await new Promise((r) => setTimeout(r, 300)); // the count runs in the background before the first pass
+    await retention.pass();
+    await retention.stop();
+    t.deepEqual(unhandled.map(String), []);
+    t.is(retention.status()?.evidenceBytes, 1000, 'the sound row is counted, the damaged one skipped');
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await store.close();
+  }
+});

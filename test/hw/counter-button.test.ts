@@ -7,6 +7,7 @@ import { TriggerActions, type TriggerOutcome } from '../../src/hw/trigger-action
 import { sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';
 import { realSessions } from './helpers/sessions.js';
+import { throwsOnce, watchUnhandled } from './helpers/failing-hook.js';
 
 async function rig(reminderSeconds = 0) {
   const s = await realSessions();
@@ -98,5 +99,36 @@ test.serial('the buzzer beeps once per reminder period while recording, and not 
     t.is(await r.buzzer.read(), 0, 'each beep ends');
   } finally {
     await r.cleanup();
+  }
+});
+
+test.serial('a press whose handling throws is logged; the button keeps working and the service lives', async (t) => {
+  const s = await realSessions();
+  const button = new SimInput();
+  const { outcomes, hook } = throwsOnce<TriggerOutcome>();
+  const counter = new CounterButton({
+    input: async () => button,
+    actions: new TriggerActions(() => s.sessions, s.log),
+    log: s.log,
+    debounceMs: 15,
+    longPressMs: 800,
+    onOutcome: hook,
+  });
+  const unhandled = watchUnhandled();
+  try {
+    await counter.start();
+    for (let i = 0; i < 2; i++) {
+      button.set(1);
+      await sleep(70);
+      button.set(0);
+      await sleep(300);
+    }
+    t.true(await until(() => outcomes.length > 0, 2000), 'the second press was handled');
+    t.is(outcomes[0]?.action, 'marker', 'the first press opened the case, the second marked it');
+    t.deepEqual(unhandled.seen(), []);
+  } finally {
+    unhandled.stop();
+    await counter.stop();
+    await s.close();
   }
 });

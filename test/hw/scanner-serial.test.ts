@@ -6,6 +6,7 @@ import type { ScanPattern } from '../../src/hw/hw-config.js';
 import { PtyPair, sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';
 import { realSessions } from './helpers/sessions.js';
+import { throwsOnce, watchUnhandled } from './helpers/failing-hook.js';
 
 async function rig(patterns: ScanPattern[] = []) {
   const pty = await PtyPair.create();
@@ -128,5 +129,34 @@ test.serial('a scanner unplugged mid-code and plugged back is reconnected; the p
     t.deepEqual(r.sessions.openCases().map((c) => c.id), ['APP-AFTER']);
   } finally {
     await r.cleanup();
+  }
+});
+
+test.serial('a scan whose handling throws is logged; the scanner keeps working and the service lives', async (t) => {
+  const pty = await PtyPair.create();
+  const s = await realSessions();
+  const { outcomes, hook } = throwsOnce<TriggerOutcome>();
+  const scanner = new ScannerSource({
+    path: pty.device,
+    baudRate: 9600,
+    log: s.log,
+    actions: new TriggerActions(() => s.sessions, s.log),
+    onOutcome: hook,
+  });
+  const unhandled = watchUnhandled();
+  try {
+    scanner.start();
+    await until(() => scanner.line.stats.connected, 3000);
+    await pty.write('CASE-T1\r\n');
+    await sleep(300);
+    await pty.write('CASE-T1\r\n');
+    t.true(await until(() => outcomes.length > 0, 3000), 'the second scan was handled');
+    t.like(outcomes[0], { ok: true, action: 'marker', caseId: 'CASE-T1' });
+    t.deepEqual(unhandled.seen(), []);
+  } finally {
+    unhandled.stop();
+    await scanner.stop();
+    await pty.close();
+    await s.close();
   }
 });
