@@ -148,7 +148,13 @@ async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
   });
   // The identical pipeline, with the same watermark text the service sets once a second.
   const text = osdText({ deviceId: config.deviceId, officerId: config.officerId, caseIds: ['CPU-1'] });
-  const identical = desc.replace('clockoverlay name=osd', `clockoverlay name=osd text="${text}"`);
+  // gst-launch cannot take a newline inside a property, so each line of the watermark is
+  // its own overlay, one under the other: the same text drawn over the same area.
+  const [first, ...rest] = text.trim().split('\n');
+  const extra = rest
+    .map((line, i) => ` ! textoverlay text="${line}" halignment=left valignment=top ypad=${6 + (i + 1) * 17} shaded-background=true font-desc="Sans 10" line-alignment=left`)
+    .join('');
+  const identical = desc.replace(/(clockoverlay name=osd[^!]*)/, `$1 text="${first}"${extra} `);
   // Through the shell, as an operator would type it: gst-launch re-quotes each argument.
   const gst = spawn('sh', ['-c', `exec gst-launch-1.0 -q -e ${identical}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let gstErr = '';
@@ -171,9 +177,14 @@ async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
   };
 }
 
-async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+/** One measurement; a failure is reported in its place and the others still run. */
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T | { error: string }> {
   progress(what);
-  return fn();
+  try {
+    return await fn();
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 export default async function recordingBench(): Promise<Record<string, unknown>> {

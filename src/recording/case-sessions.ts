@@ -152,7 +152,7 @@ export class CaseSessions {
       for (const c of this.active.values()) await this.claimExisting(c);
       for (const c of claimed) this.refile(c);
     });
-    this.ticker = setInterval(() => void this.serial(() => this.finishOverdue()), 1000);
+    this.ticker = setInterval(() => this.closeDue(), 1000);
     this.ticker.unref();
   }
 
@@ -347,7 +347,7 @@ export class CaseSessions {
       } finally {
         this.pendingClaims.set(c.id, (this.pendingClaims.get(c.id) ?? 1) - 1);
       }
-      if (c.status === 'closing') void this.serial(() => this.finishOverdue());
+      if (c.status === 'closing') this.closeDue();
     };
     this.sealQueue = this.sealQueue.then(run, run).catch((err: unknown) => this.deps.log.error({ err, caseId: c.id }, 'claim failed'));
   }
@@ -481,6 +481,11 @@ export class CaseSessions {
     // A gap already recorded for this channel (the outage resumed) is not repeated.
     for (const g of c.gaps) if (g.channel === channel && g.to > end) end = g.to;
     return Math.min(end, c.windowEnd ?? end);
+  }
+
+  /** Queue a check for cases ready to close; a failure is logged (and retried by the next tick). */
+  private closeDue(): void {
+    this.serial(() => this.finishOverdue()).catch((err: unknown) => this.deps.log.error({ err }, 'closing cases failed'));
   }
 
   /** Close cases whose every channel reached the window's end, or whose deadline passed. */
