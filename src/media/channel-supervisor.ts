@@ -68,6 +68,8 @@ export class ChannelSupervisor {
   private lastEnd: number | undefined;
   private exited: Promise<void> = Promise.resolve();
   private alarmRaised = false;
+  private osdText: string | undefined;
+  private osdSent = false;
   ok = false;
   restarts = 0;
 
@@ -103,7 +105,14 @@ export class ChannelSupervisor {
     clearTimeout(killer);
   }
 
+  /**
+   * The watermark text (the overlay draws the time itself). Sent only when it changes,
+   * and again to every new worker: each set makes the overlay lay the text out anew.
+   */
   setOsd(text: string): void {
+    if (text === this.osdText && this.osdSent) return;
+    this.osdText = text;
+    this.osdSent = this.child?.connected === true;
     this.send({ type: 'osd', text });
   }
 
@@ -141,6 +150,8 @@ export class ChannelSupervisor {
     child.on('error', (err) => deps.log.error({ err, channel: deps.channel }, 'media worker process error'));
     child.on('message', (raw) => this.onMessage(raw));
     this.send({ type: 'start', channel: deps.channel, pipeline, stallSeconds: deps.settings.stallSeconds });
+    this.osdSent = false;
+    if (this.osdText !== undefined) this.setOsd(this.osdText);
     deps.log.info({ channel: deps.channel, workerPid: child.pid, runId: this.runId }, 'media worker started');
   }
 
