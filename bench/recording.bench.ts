@@ -18,7 +18,7 @@ import { parseConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
 import { HostClient } from '../test/helpers/host-client.js';
 import { continuity, probeFile } from '../test/helpers/media-probe.js';
-import { caseFiles, waitClosed } from '../test/helpers/case-media.js';
+import { caseFiles, frameWallTime, waitClosed } from '../test/helpers/case-media.js';
 import { sleep, tempDir } from '../test/helpers/test-config.js';
 import { cpuSeconds, memoryMb } from './proc-stats.js';
 import { osdText } from '../src/osd/osd-text.js';
@@ -56,8 +56,7 @@ async function continuityAndPreEvent(): Promise<Record<string, number>> {
     for (const f of files) probed.push(await probeFile(f.path));
     const c = continuity(probed, 25);
     const first = files[0]!;
-    const wallBase = first.start - Number(BigInt(first.runningStartNs) / 1_000_000n);
-    const lead = (trigger - (wallBase + probed[0]!.video[0]!)) / 1000;
+    const lead = (trigger - frameWallTime(first, probed[0]!.video[0]!)) / 1000;
     return {
       segments: files.length,
       videoFrames: c.videoFrames,
@@ -88,10 +87,14 @@ async function lostAfterKill9(runs: number): Promise<{ perRun: number[]; max: nu
     await app.start();
     await app.recorder.sessions.idle();
     const files = (await caseFiles(app.recorder, `KILL-${i}`)).get('cam1')!.filter((s) => s.start < killedAt);
-    const last = files[files.length - 1]!;
-    const probed = await probeFile(last.path);
-    const wallBase = last.start - Number(BigInt(last.runningStartNs) / 1_000_000n);
-    perRun.push(Math.round(killedAt - (wallBase + probed.video[probed.video.length - 1]!)) / 1000);
+    // The file being written at the kill may hold only its header: take the last with frames.
+    let last = files[files.length - 1]!;
+    let probed = await probeFile(last.path);
+    if (probed.video.length === 0) {
+      last = files[files.length - 2]!;
+      probed = await probeFile(last.path);
+    }
+    perRun.push(Math.round(killedAt - frameWallTime(last, probed.video[probed.video.length - 1]!)) / 1000);
     await app.stop();
   }
   return { perRun, max: Math.max(...perRun) };

@@ -27,3 +27,11 @@ export async function waitClosed(rec: Recorder, caseId: string, ms = 20_000): Pr
   }
   throw new Error(`case ${caseId} did not close within ${ms} ms`);
 }
+
+/**
+ * Wall-clock ms of a frame in a sealed segment: frame timestamps are pipeline running
+ * time, and the segment's start is the wall time of its own running start.
+ */
+export function frameWallTime(seg: Pick<SegmentRecord, 'start' | 'runningStartNs'>, ptsMs: number): number {
+  return seg.start - Number(BigInt(seg.runningStartNs) / 1_000_000n) + ptsMs;
+}

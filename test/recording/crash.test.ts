@@ -11,15 +11,14 @@ import type { GapEvent, AlarmEvent } from '../../src/core/events.js';
 import { sha256File } from '../../src/recording/durable-files.js';
 import { probeFile } from '../helpers/media-probe.js';
 import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
-import { caseFiles, waitClosed } from '../helpers/case-media.js';
+import { caseFiles, frameWallTime, waitClosed } from '../helpers/case-media.js';
 import { HostClient } from '../helpers/host-client.js';
 import type { SegmentRecord } from '../../src/store/records.js';
 
 /** Wall-clock time of the last video frame in a sealed segment. */
 async function lastFrameAt(seg: SegmentRecord & { path: string }): Promise<number> {
   const probed = await probeFile(seg.path);
-  const wallBase = seg.start - Number(BigInt(seg.runningStartNs) / 1_000_000n);
-  return wallBase + probed.video[probed.video.length - 1]!;
+  return frameWallTime(seg, probed.video[probed.video.length - 1]!);
 }
 
 test('kill -9 of the media worker: recording resumes within 2 s and the gap is in the case', async (t) => {

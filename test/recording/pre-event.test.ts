@@ -4,7 +4,7 @@ import { App } from '../../src/app.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { probeFile } from '../helpers/media-probe.js';
 import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
-import { caseFiles, waitClosed } from '../helpers/case-media.js';
+import { caseFiles, frameWallTime, waitClosed } from '../helpers/case-media.js';
 
 test("a case's first frame precedes its trigger by the pre-record time (± one segment)", async (t) => {
   const dir = await tempDir();
@@ -22,9 +22,7 @@ test("a case's first frame precedes its trigger by the pre-record time (± one s
   await waitClosed(rec, caseId);
   const first = (await caseFiles(rec, caseId)).get('cam1')![0]!;
   const probed = await probeFile(first.path);
-  // Map the first frame's running time to wall clock through the segment's own start.
-  const wallBase = first.start - Number(BigInt(first.runningStartNs) / 1_000_000n);
-  const firstFrameAt = wallBase + probed.video[0]!;
+  const firstFrameAt = frameWallTime(first, probed.video[0]!);
   const lead = (trigger - firstFrameAt) / 1000;
   const seg = config.recording.segmentSeconds;
   t.true(lead >= pre - 0.2 && lead <= pre + seg + 0.2, `first frame ${lead.toFixed(3)} s before the trigger (pre-record ${pre} s)`);
