@@ -65,3 +65,22 @@ test('SIGTERM stops the service cleanly; the next start records the stop as a ga
   const gap = await waitFor(() => gaps[0], 10_000, 'the restart gap');
   t.is(gap.cause, 'service was stopped');
 });
+
+test('a case whose post-record time has passed is closed by the stop, not left closing', async (t) => {
+  const dir = await tempDir();
+  const config = testConfig(dir, { channels: 1, preRecordSeconds: 0, postRecordSeconds: 1 });
+  const app = new App({ config, log: silentLogger() });
+  await app.start();
+  await sleep(2000);
+  const { caseId } = await app.recorder.sessions.open({ trigger: 'application.accepted', source: 'test' });
+  await sleep(2000);
+  const { windowEnd } = await app.recorder.sessions.close({ caseId, trigger: 'documents.served', source: 'test' });
+  // Past the window's end, but before the segment holding it has closed (2 s segments).
+  await waitFor(() => Date.now() > windowEnd + 100, 5000, 'the post-record time to pass');
+  await app.stop();
+  const store = await Store.open(path.join(dir, 'db'), silentLogger());
+  t.teardown(() => store.close());
+  const c = (await store.cases.get(caseId))!;
+  t.is(c.status, 'closed');
+  t.deepEqual(c.gaps, []);
+});
