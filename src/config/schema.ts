@@ -1,7 +1,10 @@
 /**
- * The configuration file's one schema. Every key has one declared type and default;
- * types elsewhere come from z.infer. Sections owned by later subsystems (mqtt, gpio,
- * serial) are declared loosely here and tightened by their owners.
+ * The configuration file's one schema. Every key has one declared type and default,
+ * applied when the file is loaded (sections too: `prefault({})` runs a missing section
+ * through its schema, so `config.gpio.debounceMs` is always there); types elsewhere
+ * come from z.infer. Objects are strict: an unknown key is refused, never dropped
+ * (load.ts names the closest known key). The `mqtt`, `gpio` and `serial` sections are
+ * declared by their owners (uplink-config.ts, hw-config.ts).
  */
 import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
@@ -11,7 +14,7 @@ export const ChannelIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-", at most 32, e.g. "cam1"');
 
-export const ChannelSchema = z.object({
+export const ChannelSchema = z.strictObject({
   id: ChannelIdSchema,
   /** Name of a template in pipelines/ (without the .pipeline suffix). */
   template: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a template name from pipelines/, e.g. "test-av"'),
@@ -21,7 +24,7 @@ export const ChannelSchema = z.object({
   fps: z.number().int().min(1).max(120).default(25),
 });
 
-export const RecordingSchema = z.object({
+export const RecordingSchema = z.strictObject({
   preRecordSeconds: z.number().int().min(0).max(120).default(30),
   postRecordSeconds: z.number().int().min(0).max(600).default(5),
   segmentSeconds: z.number().min(1).max(10).default(2),
@@ -32,10 +35,16 @@ export const RecordingSchema = z.object({
   gopSeconds: z.number().min(0.2).max(5).default(0.5),
 });
 
-export const PathsSchema = z.object({
-  dataDir: z.string().min(1).default('/var/lib/casecam'),
+/**
+ * The ring path goes into the pipeline quoted (`location="…"`): white space is fine,
+ * a quote, backslash or control character would end or escape the quoting.
+ */
+const PipelinePathSchema = z.string().min(1).regex(/^[^"\\\u0000-\u001f\u007f]+$/, 'a path without quotes, backslashes or control characters');
+
+export const PathsSchema = z.strictObject({
+  dataDir: PipelinePathSchema.default('/var/lib/casecam'),
   /** Ring of continuous segments; tmpfs on a device. Default: <dataDir>/ring. */
-  ringDir: z.string().min(1).optional(),
+  ringDir: PipelinePathSchema.optional(),
   /** Sealed evidence. Default: <dataDir>/evidence. */
   evidenceDir: z.string().min(1).optional(),
   /** Background footage kept for record-after-the-fact claims (on disk). Default: <dataDir>/background. */
@@ -45,7 +54,7 @@ export const PathsSchema = z.object({
 });
 
 /** Storage budget and retention (docs/evidence.md). */
-export const StorageSchema = z.object({
+export const StorageSchema = z.strictObject({
   /** Bytes casecam may use for evidence, background and ring; default: the whole file system. */
   budgetBytes: z.number().int().positive().optional(),
   /** `storage.low` is raised below this much free space, after evicting what may be evicted. */
@@ -58,14 +67,14 @@ export const StorageSchema = z.object({
   checkSeconds: z.number().min(0.2).max(600).default(2),
 });
 
-export const SupervisorSchema = z.object({
+export const SupervisorSchema = z.strictObject({
   restartInitialMs: z.number().int().min(10).max(60_000).default(200),
   restartMaxMs: z.number().int().min(100).max(300_000).default(10_000),
   /** A worker that produced no segment event for this long is considered stalled. */
   stallSeconds: z.number().min(2).max(600).default(10),
 });
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   deviceId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_", "-", at most 64'),
   kind: z.enum(['vehicle', 'counter']),
   model: z.string().default('casecam-generic'),
@@ -74,15 +83,15 @@ export const ConfigSchema = z.object({
   /** Officer signed in on this device; cases record it unless a trigger names another. */
   officerId: z.string().max(64).optional(),
   channels: z.array(ChannelSchema).min(1).max(8),
-  recording: RecordingSchema.default(RecordingSchema.parse({})),
-  paths: PathsSchema.default(PathsSchema.parse({})),
-  supervisor: SupervisorSchema.default(SupervisorSchema.parse({})),
-  storage: StorageSchema.default(StorageSchema.parse({})),
-  mqtt: MqttConfigSchema.optional(),
+  recording: RecordingSchema.prefault({}),
+  paths: PathsSchema.prefault({}),
+  supervisor: SupervisorSchema.prefault({}),
+  storage: StorageSchema.prefault({}),
+  mqtt: MqttConfigSchema.prefault({}),
   /** Counter button, recording lamp, buzzer (docs/hardware.md). */
-  gpio: GpioConfigSchema.optional(),
+  gpio: GpioConfigSchema.prefault({}),
   /** Serial GPS and barcode scanner (docs/hardware.md). */
-  serial: SerialConfigSchema.optional(),
+  serial: SerialConfigSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -5,14 +5,14 @@
  */
 import { z } from 'zod';
 
-export const GpioLineSchema = z.object({
+export const GpioLineSchema = z.strictObject({
   /** The chip's label as in /sys/class/gpio/gpiochipN/label, e.g. "pinctrl-bcm2711". */
   chip: z.string().min(1),
   line: z.number().int().min(0).max(1023),
   activeLow: z.boolean().default(false),
 });
 
-export const GpioConfigSchema = z.object({
+export const GpioConfigSchema = z.strictObject({
   /** A board profile in hw/ (e.g. "rpi4"); its lines are used where none is given here. */
   board: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
   button: GpioLineSchema.optional(),
@@ -27,7 +27,7 @@ export const GpioConfigSchema = z.object({
 
 const BaudSchema = z.number().int().refine((n) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800].includes(n), 'a standard baud rate, e.g. 9600');
 
-export const ScanPatternSchema = z.object({
+export const ScanPatternSchema = z.strictObject({
   /** A regular expression tested against the whole scanned code. */
   pattern: z.string().min(1).refine((p) => {
     try {
@@ -40,12 +40,12 @@ export const ScanPatternSchema = z.object({
   action: z.enum(['open', 'marker', 'close', 'ignore']),
 });
 
-export const SerialDeviceSchema = z.object({
+export const SerialDeviceSchema = z.strictObject({
   path: z.string().min(1),
   baudRate: BaudSchema.default(9600),
 });
 
-export const SerialConfigSchema = z.object({
+export const SerialConfigSchema = z.strictObject({
   gps: SerialDeviceSchema.optional(),
   scanner: SerialDeviceSchema.extend({ patterns: z.array(ScanPatternSchema).max(32).default([]) }).optional(),
   /** No fix for this long raises the `gps.lost` alarm. */

@@ -122,7 +122,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       ...capture.lifecycles,
       { name: 'watermark', phase: 'capture', start: () => osd.start(), stop: () => osd.stop() },
       ...hardware.lifecycles,
-      ...(options.simulate && options.interactive ? [terminalButton(hardware.sim.button, config.gpio?.longPressSeconds ?? 3)] : []),
+      ...(options.simulate && options.interactive ? [terminalButton(hardware.sim.button, config.gpio.longPressSeconds)] : []),
       ...(reporting?.lifecycles ?? []),
     ];
     const lifecycles = new Lifecycles(list, log);

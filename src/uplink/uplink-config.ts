@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const MqttConfigSchema = z.object({
+export const MqttConfigSchema = z.strictObject({
   /** mqtt://host:port or mqtts://host:port. Absent: the embedded broker on loopback. */
   url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'an mqtt:// or mqtts:// URL').optional(),
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
@@ -23,14 +23,14 @@ export const MqttConfigSchema = z.object({
   /** Loopback port of the embedded broker; 0 = any free port. */
   embeddedPort: z.number().int().min(0).max(65_535).default(1883),
   outbox: z
-    .object({
+    .strictObject({
       maxBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
       /** Telemetry and replies older than this are dropped; case and alarm events never are. */
       maxAgeSeconds: z.number().int().min(60).default(7 * 24 * 3600),
       /** Messages published and not yet acknowledged at once. */
       window: z.number().int().min(1).max(1000).default(100),
     })
-    .default({ maxBytes: 64 * 1024 * 1024, maxAgeSeconds: 7 * 24 * 3600, window: 100 }),
+    .prefault({}),
 });
 export type MqttConfig = z.infer<typeof MqttConfigSchema>;
 
