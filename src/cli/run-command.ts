@@ -7,6 +7,7 @@ import { simulatedCounterConfig } from '../config/simulated.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { buildService, type Service } from '../service/build-service.js';
 import { withSerialDevices } from '../hw/serial-flags.js';
+import { urlForLog } from '../config/secrets.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -50,7 +51,7 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     config = withSerialDevices(config, { gps: values.gps, scanner: values.scanner });
 
     if (values.broker !== undefined && !/^mqtts?:\/\/[^\s/]+/.test(values.broker)) {
-      throw new CasecamError('usage', `--broker must be an mqtt:// or mqtts:// URL, got "${values.broker}"`);
+      throw new CasecamError('usage', `--broker must be an mqtt:// or mqtts:// URL, got "${urlForLog(values.broker)}"`);
     }
     const log = createLogger({ name: 'casecam' });
     // Signals are taken from before the start: a stop asked for while the service is still
