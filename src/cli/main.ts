@@ -26,6 +26,9 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Evidence, ring, database, keys and bundles are not for other local users: whatever
+  // casecam (and its media workers, which inherit this) creates is private to its user.
+  process.umask(0o077);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());

@@ -14,10 +14,11 @@ import type { Store } from '../store/store.js';
 import type { RecoveryReport } from '../recording/recovery.js';
 import { redactConfig, secretFingerprinter } from '../config/secrets.js';
 import { signBytes, type DeviceKey } from './device-key.js';
+import type { NarrowedDir } from '../recording/data-dirs.js';
 import type { Journal } from './journal.js';
 import { canonicalJson, sha256Hex } from './journal-hash.js';
 
-export async function journalStart(deps: { store: Store; journal: Journal; config: Config; key: DeviceKey }): Promise<void> {
+export async function journalStart(deps: { store: Store; journal: Journal; config: Config; key: DeviceKey; narrowed?: NarrowedDir[] }): Promise<void> {
   const { store, journal, config, key } = deps;
   const meta = await store.getMeta();
   if (journal.openProblems.length) await journal.append('journal.damaged', { problems: journal.openProblems });
@@ -27,6 +28,8 @@ export async function journalStart(deps: { store: Store; journal: Journal; confi
     await journal.append('device.key.changed', { previous: meta.keyFingerprint, fingerprint: key.fingerprint });
   }
   if (key.narrowedMode) await journal.append('device.key.mode.narrowed', { was: key.narrowedMode, now: '0600' });
+  if (key.narrowedDirMode) await journal.append('device.key.mode.narrowed', { path: 'keyDir', was: key.narrowedDirMode, now: '0700' });
+  for (const n of deps.narrowed ?? []) await journal.append('storage.mode.narrowed', { dir: n.dir, was: n.was, now: n.now });
   const recorded = redactConfig(config, secretFingerprinter(signBytes(key, FINGERPRINT_LABEL)));
   const configSha256 = sha256Hex(canonicalJson(recorded));
   if (meta.configSha256 !== configSha256) {
