@@ -81,7 +81,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
   const bus = new Bus(log);
   const paths = resolvePaths(config);
   // Render every template before touching anything, so a bad config fails clearly at start.
-  const pipelines = await channelPipelines(config);
+  const pipelines = await channelPipelines(config, log);
   const evidence = await openEvidence({ config, paths, bus, clock, log });
   const { store, journal } = evidence;
   try {
