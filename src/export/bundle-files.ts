@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { chmod, lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { CasecamError, isCasecamError } from '../core/errors.js';
 
 function kind(st: Stats): string {
   if (st.isSymbolicLink()) return 'a symbolic link';
@@ -19,8 +20,11 @@ function kind(st: Stats): string {
   return 'not a regular file';
 }
 
-/** Thrown for a file the bundle may not hold in that form; the message names it. */
-export class NotRegular extends Error {}
+/** The error for a file the bundle may not hold in that form (or size); the message names it. */
+const refused = (message: string) => new CasecamError('bad-bundle', message);
+
+/** True for the errors above, as opposed to a file that is simply absent or unreadable. */
+export const isRefused = (err: unknown): err is CasecamError => isCasecamError(err) && err.code === 'bad-bundle';
 
 /**
  * Open `rel` under `dir` for reading, refusing symlinks at every level and anything but
@@ -34,18 +38,18 @@ export async function openRegular(dir: string, rel: string): Promise<{ fh: FileH
     at = path.join(at, part);
     const st = await lstat(at);
     const last = i === parts.length - 1;
-    if (last ? !st.isFile() : !st.isDirectory()) throw new NotRegular(`${parts.slice(0, i + 1).join('/')}: ${kind(st)}, not allowed in a bundle (only regular files)`);
+    if (last ? !st.isFile() : !st.isDirectory()) throw refused(`${parts.slice(0, i + 1).join('/')}: ${kind(st)}, not allowed in a bundle (only regular files)`);
   }
   const fh = await open(at, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   const st = await fh.stat();
   if (!st.isFile()) {
     await fh.close();
-    throw new NotRegular(`${rel}: ${kind(st)}, not allowed in a bundle (only regular files)`);
+    throw refused(`${rel}: ${kind(st)}, not allowed in a bundle (only regular files)`);
   }
   return { fh, size: st.size };
 }
 
-/** At most `max` bytes of a regular file; undefined when absent; NotRegular or a size error otherwise. */
+/** At most `max` bytes of a regular file; undefined when absent; a refusal (isRefused) for anything else or larger. */
 export async function readBounded(dir: string, rel: string, max: number): Promise<Buffer | undefined> {
   let opened;
   try {
@@ -56,7 +60,7 @@ export async function readBounded(dir: string, rel: string, max: number): Promis
   }
   const { fh, size } = opened;
   try {
-    if (size > max) throw new NotRegular(`${rel}: ${size} bytes, more than the ${max} a bundle's ${rel} may have`);
+    if (size > max) throw refused(`${rel}: ${size} bytes, more than the ${max} a bundle's ${rel} may have`);
     const buf = Buffer.alloc(size);
     const { bytesRead } = await fh.read(buf, 0, size, 0);
     return buf.subarray(0, bytesRead);

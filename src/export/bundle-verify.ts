@@ -21,7 +21,7 @@ import { keyFingerprint, parsePublicKeyPem, verifyBytes } from '../evidence/devi
 import { errorMessage } from '../core/errors.js';
 import { formatIssues } from '../config/load.js';
 import { BUNDLE_FILES, ManifestSchema, sumsText, type Manifest } from './manifest.js';
-import { NotRegular, hashBounded, listBundle, openRegular, readBounded } from './bundle-files.js';
+import { isRefused, hashBounded, listBundle, openRegular, readBounded } from './bundle-files.js';
 
 export interface VerifyOptions {
   /** The device's public key as registered at provisioning (PEM). */
@@ -63,7 +63,7 @@ export async function verifyBundle(bundleDir: string, opts: VerifyOptions = {}):
           return bytes;
         },
         (err: unknown) => {
-          problems.push(err instanceof NotRegular ? err.message : `${f}: cannot be read (${errorMessage(err)})`);
+          problems.push(isRefused(err) ? err.message : `${f}: cannot be read (${errorMessage(err)})`);
           return undefined;
         },
       ),
@@ -147,7 +147,7 @@ async function checkFiles(dir: string, manifest: Manifest, problems: string[]): 
     try {
       opened = await openRegular(dir, f.file);
     } catch (err) {
-      problems.push(err instanceof NotRegular ? err.message : `${f.file}: missing`);
+      problems.push(isRefused(err) ? err.message : `${f.file}: missing`);
       continue;
     }
     let actual: { sha256: string; bytes: number };

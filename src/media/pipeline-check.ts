@@ -85,7 +85,7 @@ export async function checkPipelines(channels: ChannelToCheck[], log: Logger): P
       // Which configured parameter is it? Revert each to the template's default in turn.
       const keys = Object.keys(c.params);
       const variants = keys.map((k) => {
-        const { [k]: _dropped, ...rest } = c.params;
+        const rest = Object.fromEntries(Object.entries(c.params).filter(([key]) => key !== k));
         return c.render(rest, location(c.id));
       });
       const second = keys.length ? await runChecks(variants, log) : undefined;
