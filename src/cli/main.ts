@@ -12,8 +12,9 @@ import { caseCommand } from './case-command.js';
 import { verifyCommand } from './verify-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { journalCommand } from './journal-command.js';
+import { fleetCommand } from './fleet-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, fleetCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

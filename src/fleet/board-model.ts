@@ -71,6 +71,7 @@ export interface DeviceEntry {
 export type Fact =
   | { type: 'status'; deviceId: string; status: 'online' | 'offline'; at: number; retained: boolean }
   | { type: 'inventory'; deviceId: string; inventory: Inventory; at: number }
+  | { type: 'state'; deviceId: string; officerId: string | null; at: number }
   | { type: 'health'; deviceId: string; sample: HealthSample; gps: GpsPoint | null }
   | { type: 'alarm'; alarm: AlarmRecord }
   | { type: 'case'; record: CaseRecord }
@@ -125,6 +126,7 @@ export class BoardModel {
         break;
       case 'state':
         d.state = msg.value;
+        facts.push({ type: 'state', deviceId: d.deviceId, officerId: msg.value.officerId, at: receivedAt });
         break;
       case 'inventory':
         d.inventory = msg.value;

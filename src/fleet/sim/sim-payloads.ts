@@ -77,7 +77,7 @@ export function healthPayload(p: SimProfile, s: SimState, now: number): Health {
     cpu: { loadPercent: s.caseId ? 45 : 12, temperatureC: 48 },
     memory: { totalBytes: 2 * 2 ** 30, usedBytes: 600 * 2 ** 20, availableBytes: 1400 * 2 ** 20 },
     disk: { path: '/var/lib/casecam', totalBytes: p.storageTotalBytes, freeBytes: s.freeBytes },
-    recording: { minutesLeft: Math.round(s.freeBytes / s.bytesPerSecond / 60), bytesPerSecond: s.bytesPerSecond },
+    recording: s.bytesPerSecond > 0 ? { minutesLeft: Math.round(s.freeBytes / s.bytesPerSecond / 60), bytesPerSecond: s.bytesPerSecond } : { minutesLeft: null, bytesPerSecond: null },
     channels: p.channels.map((id) => ({ id, ok: !s.channelsDown.has(id), fps: s.channelsDown.has(id) ? 0 : 25 })),
     outbox: { depth: s.outboxDepth, bytes: s.outboxDepth * 400, dropped: { telemetry: 0, normal: 0 } },
     gps: p.kind === 'vehicle' ? { fix: s.gps.fix, lat: s.gps.fix ? s.gps.lat : null, lon: s.gps.fix ? s.gps.lon : null, speedKmh: 0, satellites: s.gps.fix ? 9 : 0, utc: null } : null,
