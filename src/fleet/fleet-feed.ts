@@ -60,7 +60,11 @@ export class FleetFeed {
         opts.log.error({ err, topic }, 'fleet listener failed');
       }
     });
-    client.on('error', (err) => opts.log.warn({ err: err.message }, 'broker connection error'));
+    // Before the first CONNACK the error is start()'s to report (one line), not the log's.
+    let connected = false;
+    client.on('error', (err) => {
+      if (connected) opts.log.warn({ err: err.message }, 'broker connection error');
+    });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', (err) => {
@@ -68,6 +72,7 @@ export class FleetFeed {
         reject(new Error(`cannot reach the broker ${opts.broker}: ${err.message}`));
       });
     });
+    connected = true;
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     // Re-subscribe on reconnect too: with a clean session the broker forgot us.
     const subscribe = () => client.subscribeAsync(fleetSubscriptions(opts.root), { qos: 1 });
