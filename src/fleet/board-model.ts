@@ -62,6 +62,9 @@ export interface DeviceEntry {
   recentCases: CaseRecord[];
   healthHistory: HealthSample[];
   gpsTrack: GpsPoint[];
+  /** Cases the device queued for offload and the centre has not confirmed yet (offload.queued → offload.confirmed). */
+  offloadPending: Set<string>;
+  /** When the centre last confirmed an offloaded case. */
   lastOffloadAt: number | null;
   invalidMessages: number;
   /** Event ids already applied (bounded, oldest forgotten first). */
@@ -162,6 +165,7 @@ export class BoardModel {
         recentCases: [],
         healthHistory: [],
         gpsTrack: [],
+        offloadPending: new Set(),
         lastOffloadAt: null,
         invalidMessages: 0,
         seen: new Set(),
@@ -269,11 +273,17 @@ export class BoardModel {
         facts.push({ type: 'gap', deviceId: d.deviceId, caseId: e.caseId ?? open[0]?.caseId ?? null, at: e.ts, seconds: from !== null && to !== null ? Math.max(0, (to - from) / 1000) : 0 });
         break;
       }
-      default:
-        if (e.type.startsWith('offload.')) {
-          d.lastOffloadAt = e.ts;
-          facts.push({ type: 'offload', deviceId: d.deviceId, at: e.ts, caseId: e.caseId ?? null });
-        }
+      case 'offload.queued':
+        if (e.caseId) d.offloadPending.add(e.caseId);
+        break;
+      case 'offload.confirmed': {
+        // The centre verified every file: only now is a case off the device's hands.
+        const at = num(e.at) ?? e.ts;
+        if (e.caseId) d.offloadPending.delete(e.caseId);
+        d.lastOffloadAt = Math.max(d.lastOffloadAt ?? 0, at);
+        facts.push({ type: 'offload', deviceId: d.deviceId, at, caseId: e.caseId ?? null });
+        break;
+      }
     }
   }
 }

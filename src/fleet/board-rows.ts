@@ -20,6 +20,8 @@ export interface BoardRow {
   /** Hours of recording the free evidence space holds at the recent rate; null until measured. */
   diskHoursLeft: number | null;
   outboxDepth: number | null;
+  /** Cases queued for offload and not yet confirmed by the centre. */
+  offloadQueue: number;
   lastOffloadAt: number | null;
   gpsFix: boolean | null;
   lastSeen: number;
@@ -74,6 +76,7 @@ export function deviceRow(d: DeviceEntry, now: number): BoardRow {
     alarms,
     diskHoursLeft,
     outboxDepth: depth,
+    offloadQueue: d.offloadPending.size,
     lastOffloadAt: d.lastOffloadAt,
     gpsFix,
     lastSeen: d.lastSeen,

@@ -21,7 +21,7 @@ const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}
 export function renderBoard(rows: BoardRow[], now: number, opts: { color?: boolean; maxRows?: number } = {}): string {
   const color = opts.color ?? false;
   const table = new Table({
-    head: ['device', 'kind', 'unit', 'site / plate', 'status', 'case', 'ch', 'alarms', 'disk h', 'outbox', 'gps', 'seen', 'problems'],
+    head: ['device', 'kind', 'unit', 'site / plate', 'status', 'case', 'ch', 'alarms', 'disk h', 'outbox', 'offload', 'gps', 'seen', 'problems'],
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
     wordWrap: false,
   });
@@ -39,6 +39,7 @@ export function renderBoard(rows: BoardRow[], now: number, opts: { color?: boole
       r.alarms.length ? paint(color, 31, r.alarms.map((a) => a.kind).join(', ')) : '',
       r.diskHoursLeft === null ? '—' : String(r.diskHoursLeft),
       r.outboxDepth === null ? '—' : String(r.outboxDepth),
+      r.offloadQueue || r.lastOffloadAt !== null ? `${r.offloadQueue}${r.lastOffloadAt === null ? '' : ` (${ago(r.lastOffloadAt, now)})`}` : '—',
       r.gpsFix === null ? '—' : r.gpsFix ? 'fix' : paint(color, 33, 'none'),
       ago(r.lastSeen, now),
       r.problems.join('; '),

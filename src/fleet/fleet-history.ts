@@ -14,8 +14,11 @@ import type { Fact } from './board-model.js';
 import type { CaseRow, DeviceRecord } from './fleet-records.js';
 import { FleetStore, key, timeKey } from './fleet-store.js';
 
+const MAX_CASES = 20_000;
+
 export class FleetHistory {
   private readonly devices = new Map<string, DeviceRecord>();
+  /** Case rows of this run (and open ones from before), newest last; bounded, see keepCase(). */
   private readonly cases = new Map<string, CaseRow>();
   private readonly lastHealthRow = new Map<string, number>();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,8 +36,8 @@ export class FleetHistory {
 
   async load(): Promise<void> {
     for (const d of await this.store.devices.values()) this.devices.set(d.deviceId, d);
-    // Open cases only: a close may arrive for them.
-    for (const c of await this.store.cases.values()) if (c.closedAt === null) this.cases.set(key(c.deviceId, c.caseId), c);
+    // Open cases: a close, a gap or an offload may arrive for them.
+    for (const c of await this.store.cases.values()) if (c.closedAt === null) this.keepCase(key(c.deviceId, c.caseId), c);
     this.timer = setInterval(() => void this.flush(), this.opts.flushMs ?? 250);
   }
 
@@ -95,8 +98,7 @@ export class FleetHistory {
           const k = key(r.deviceId, r.caseId);
           const prev = this.cases.get(k);
           const row: CaseRow = { ...r, gapSeconds: prev?.gapSeconds ?? 0, offloadedAt: prev?.offloadedAt ?? null };
-          if (r.closedAt === null) this.cases.set(k, row);
-          else this.cases.delete(k);
+          this.keepCase(k, row);
           this.ops.push(s.cases.putOp(k, row));
           break;
         }
@@ -122,6 +124,21 @@ export class FleetHistory {
     }
   }
 
+  /**
+   * Keeps a case row in memory, so a later gap or offload confirmation merges into it even
+   * before the row reached the disk. Bounded: past MAX_CASES the oldest closed rows are
+   * forgotten (they are on disk; flush() reads them back when needed).
+   */
+  private keepCase(k: string, row: CaseRow): void {
+    this.cases.delete(k);
+    this.cases.set(k, row);
+    if (this.cases.size <= MAX_CASES) return;
+    for (const [old, c] of this.cases) {
+      if (this.cases.size <= MAX_CASES) break;
+      if (c.closedAt !== null) this.cases.delete(old);
+    }
+  }
+
   /** Offload confirmations to merge into closed cases (read-modify-write, done at flush). */
   private offloaded: Array<{ deviceId: string; caseId: string; at: number }> = [];
 
@@ -133,11 +150,12 @@ export class FleetHistory {
       this.dirty.clear();
       for (const o of this.offloaded.splice(0)) {
         const k = key(o.deviceId, o.caseId);
+        // In memory when it was recorded in this run (possibly in this very batch); else on disk.
         const row = this.cases.get(k) ?? (await this.store.cases.get(k));
         if (row) {
           row.offloadedAt = o.at;
           ops.push(this.store.cases.putOp(k, { ...row }));
-        }
+        } else this.log.warn({ deviceId: o.deviceId, caseId: o.caseId }, 'offload confirmed for a case the fleet never saw; not recorded');
       }
       try {
         await this.store.batch(ops);

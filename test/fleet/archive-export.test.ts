@@ -74,7 +74,8 @@ test('the archive has one row per device and statistics per unit and kind', asyn
   t.like(v, { kind: 'vehicle', unit: '交警一大队', site: '南京南站 / 苏A·12345', serial: 'SN-V-001', firmware: 'fw-2.3.1', storageTotalGB: 512, storageFreeGB: 300, cameras: 'front, cabin', status: 'online', openAlarms: 0, cases: 1, casesWithGaps: 1 });
   t.is(v.hoursRecorded, Math.round((17_000 / 3_600_000) * 100) / 100);
   t.is(v.faults, 1, 'the gap is a fault; the operator incident alarm is not');
-  t.is(v.pendingUpload, 1, 'the closed case was never confirmed offloaded');
+  t.is(v.pendingUpload, 0, 'the closed case was confirmed offloaded');
+  t.is(v.lastOffload, new Date(T0 + 25_000).toISOString().replace('T', ' ').slice(0, 19));
   t.is(v.officerId, '警号 0371', 'the officer signed in, from the last state');
   const c2 = a.devices.find((d) => d.deviceId === 'C-002')!;
   // C-002 was online from T0 to T0+6 s, offline to T0+30 s, then online: of the 120 s period
@@ -83,7 +84,7 @@ test('the archive has one row per device and statistics per unit and kind', asyn
   const unit = a.stats.find((s) => s.by === 'unit' && s.name === '行政许可科')!;
   t.like(unit, { devices: 2, cases: 0, faults: 0, due: 0 });
   const vehicles = a.stats.find((s) => s.by === 'kind' && s.name === 'vehicle')!;
-  t.like(vehicles, { devices: 1, cases: 1, casesWithGaps: 1, uploadCompletion: 0, faults: 1 });
+  t.like(vehicles, { devices: 1, cases: 1, casesWithGaps: 1, uploadCompletion: 1, faults: 1 });
 });
 
 test('XLSX opened back with exceljs: two sheets, Chinese headings and values intact', async (t) => {
@@ -136,7 +137,7 @@ test('casecam fleet export (CSV, BOM) and fleet cases / alarms through the CLI',
 
   const cases = JSON.parse((await run('node', [CLI, 'fleet', 'cases', '--data', dir, '--since', from, '--json'])).stdout) as Array<Record<string, unknown>>;
   t.is(cases.length, 1);
-  t.like(cases[0], { deviceId: 'V-001', caseId: CASE, gaps: 1, gapSeconds: 2, durationMs: 17_000, closeTrigger: 'documents.served' });
+  t.like(cases[0], { deviceId: 'V-001', caseId: CASE, gaps: 1, gapSeconds: 2, durationMs: 17_000, closeTrigger: 'documents.served', offloadedAt: T0 + 25_000 });
   const table = (await run('node', [CLI, 'fleet', 'cases', '--data', dir, '--since', from])).stdout;
   t.true(table.includes(CASE));
 

@@ -102,6 +102,15 @@ test('alarm and case history with times; the gap is counted in the open case', (
   t.false(rows[2]!.recording);
 });
 
+test('offload queue: a case queued stays pending until the centre confirms it (uploaded is not enough)', (t) => {
+  const row = (until: number) => boardRows(replay(until).model, T0 + until).find((r) => r.deviceId === 'V-001')!;
+  t.like(row(20_600), { offloadQueue: 1, lastOffloadAt: null });
+  t.like(row(24_000), { offloadQueue: 1, lastOffloadAt: null });
+  t.like(row(25_000), { offloadQueue: 0, lastOffloadAt: T0 + 25_000 });
+  const offloads = replay().facts.filter((f) => f.type === 'offload');
+  t.deepEqual(offloads, [{ type: 'offload', deviceId: 'V-001', at: T0 + 25_000, caseId: CASE }]);
+});
+
 test('filters by unit, kind and problems', (t) => {
   const { model } = replay(5500);
   t.deepEqual(boardRows(model, T0, { unit: '行政许可科' }).map((r) => r.deviceId), ['C-003', 'C-002']);

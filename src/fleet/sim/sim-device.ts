@@ -20,7 +20,7 @@ export interface SimDeviceOptions {
 }
 
 /** Per-second chances in `mixed` activity (before `rate`). */
-const P = { open: 1 / 900, close: 1 / 600, marker: 1 / 180, gap: 1 / 3600, alarm: 1 / 5400, clear: 1 / 120, drop: 1 / 14_400 };
+const P = { open: 1 / 900, close: 1 / 600, marker: 1 / 180, gap: 1 / 3600, alarm: 1 / 5400, clear: 1 / 120, drop: 1 / 14_400, confirm: 1 / 300 };
 const PENDING_MAX = 200;
 
 export class SimDevice {
@@ -30,6 +30,8 @@ export class SimDevice {
   private nextHealth: number;
   private cases = 0;
   private pending: Array<{ topic: string; payload: string; retain: boolean }> = [];
+  /** Closed cases queued for offload, confirmed by the "centre" one at a time. */
+  private readonly offloadQueue: string[] = [];
   published = 0;
   connects = 0;
   private stopped = false;
@@ -131,6 +133,8 @@ export class SimDevice {
     const s = this.state;
     if (!s.caseId) return;
     this.event('case.closed', now, { caseId: s.caseId, at: now, trigger: 'documents.served', segments: Math.max(1, Math.round((now - s.caseSince!) / 2000)), gaps });
+    this.event('offload.queued', now, { caseId: s.caseId, category: 'enforcement', incident: false, at: now });
+    this.offloadQueue.push(s.caseId);
     s.caseId = null;
     s.caseSince = null;
     s.trigger = null;
@@ -178,6 +182,7 @@ export class SimDevice {
     if (!s.alarms.length && this.rng.chance(P.alarm * r)) this.raiseAlarm(now);
     else if (s.alarms.length && this.rng.chance(P.clear * r)) this.clearAlarms(now);
     if (this.rng.chance(P.drop * r)) this.dropConnection();
+    if (this.offloadQueue.length && this.rng.chance(P.confirm * r)) this.event('offload.confirmed', now, { caseId: this.offloadQueue.shift(), at: now });
   }
 
   /** A clean stop, as the device does it: `offline` retained, then DISCONNECT (no will). */

@@ -49,6 +49,7 @@ function renderTable(rows: BoardRow[]): void {
     cell(tr, r.alarms.map((a) => a.kind).join(', '), 'alarms');
     cell(tr, r.diskHoursLeft === null ? '—' : String(r.diskHoursLeft));
     cell(tr, r.outboxDepth === null ? '—' : String(r.outboxDepth));
+    cell(tr, r.offloadQueue || r.lastOffloadAt !== null ? `${r.offloadQueue}${r.lastOffloadAt === null ? '' : ` (${ago(r.lastOffloadAt)})`}` : '—', 'offload');
     cell(tr, r.gpsFix === null ? '—' : r.gpsFix ? 'fix' : 'none');
     cell(tr, ago(r.lastSeen));
     cell(tr, r.problems.join('; '), 'problems');
