@@ -16,7 +16,7 @@ const [broker, dataDir] = process.argv.slice(2) as [string, string];
 const log = silentLogger();
 const store = await FleetStore.open(dataDir, log);
 const history = new FleetHistory(store, log);
-await history.load();
+await history.start();
 let samples: number[] = [];
 let eventSamples: number[] = [];
 const feed = new FleetFeed({

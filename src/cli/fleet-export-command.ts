@@ -36,7 +36,7 @@ sheets are separated by a blank line.
     const to = sinceTime(values.to, '--to', Date.now());
     const from = sinceTime(values.from, '--from', to - 30 * 86_400_000);
     if (from >= to) throw new CasecamError('usage', '--from must be before --to');
-    const store = await FleetStore.open(required(values.data, '--data'), createLogger({ level: 'warn' }));
+    const store = await FleetStore.open(required(values.data, '--data'), createLogger({ level: 'warn' }), { mustExist: true });
     try {
       const archive = await buildArchive(store, from, to);
       await writeArchive(archive, format, out, lang);

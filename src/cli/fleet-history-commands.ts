@@ -13,7 +13,7 @@ const dur = (ms: number) => {
 };
 
 async function withStore<T>(dir: string, fn: (s: FleetStore) => Promise<T>): Promise<T> {
-  const store = await FleetStore.open(dir, createLogger({ level: 'warn' }));
+  const store = await FleetStore.open(dir, createLogger({ level: 'warn' }), { mustExist: true });
   try {
     return await fn(store);
   } finally {

@@ -58,7 +58,7 @@ row per device, problems first (offline, alarms, channels down, disk, outbox, GP
     const log = createLogger({ level: process.env.CASECAM_LOG_LEVEL ?? 'warn' });
     const store = values.data ? await FleetStore.open(values.data, log) : undefined;
     const history = store ? new FleetHistory(store, log) : undefined;
-    await history?.load();
+    await history?.start();
     const feed = new FleetFeed({ broker, root: values.root, username: values.username, password: values.password, clock: systemClock, log, onApplied: (r) => history?.record(r.facts) });
     try {
       await feed.start();

@@ -7,7 +7,7 @@
  * Health is sampled: at most one row per device per `healthEveryMs` (default 10 min), so
  * a year of a 1,000-device fleet stays around 50 M rows, not 500 M.
  * The `devices` table is the last known picture; it is kept in memory while running and
- * written through (load() first, so a restart continues from what was kept).
+ * written through (start() first, so a restart continues from what was kept).
  */
 import type { Logger } from '../core/logger.js';
 import type { Fact } from './board-model.js';
@@ -34,7 +34,7 @@ export class FleetHistory {
     private readonly opts: { flushMs?: number; healthEveryMs?: number } = {},
   ) {}
 
-  async load(): Promise<void> {
+  async start(): Promise<void> {
     for (const d of await this.store.devices.values()) this.devices.set(d.deviceId, d);
     // Open cases: a close, a gap or an offload may arrive for them.
     for (const c of await this.store.cases.values()) if (c.closedAt === null) this.keepCase(key(c.deviceId, c.caseId), c);

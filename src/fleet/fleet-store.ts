@@ -12,7 +12,9 @@
  * Times are 15-digit zero-padded epoch ms, so key order is time order within a device.
  * Device IDs (contract: letters, digits, . _ -) and case IDs never contain \0.
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Level } from 'level';
 import type { Logger } from '../core/logger.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
@@ -56,7 +58,11 @@ export class FleetStore {
     this.gaps = new Table('fleet.gaps', sub('gaps'), GapRowSchema, log);
   }
 
-  static async open(dir: string, log: Logger): Promise<FleetStore> {
+  /** Opens (or, unless `mustExist`, creates) the fleet database at `dir`. */
+  static async open(dir: string, log: Logger, opts: { mustExist?: boolean } = {}): Promise<FleetStore> {
+    if (opts.mustExist && !existsSync(path.join(dir, 'CURRENT'))) {
+      throw new CasecamError('storage', `no fleet database at ${dir} (casecam fleet watch --data ${dir} fills it)`);
+    }
     await mkdir(dir, { recursive: true });
     const db = new Level<string, string>(dir, { valueEncoding: 'utf8' });
     try {

@@ -33,7 +33,7 @@ async function filledStore(t: { teardown(fn: () => Promise<void>): void }): Prom
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const store = await FleetStore.open(dir, silentLogger());
   const history = new FleetHistory(store, silentLogger());
-  await history.load();
+  await history.start();
   const model = new BoardModel();
   for (const m of sequence) history.record(model.applyRaw(m.topic, m.text, m.retain, m.at).facts);
   await history.stop();
@@ -143,6 +143,10 @@ test('casecam fleet export (CSV, BOM) and fleet cases / alarms through the CLI',
 
   const alarms = JSON.parse((await run('node', [CLI, 'fleet', 'alarms', '--data', dir, '--since', from, '--json'])).stdout) as Array<Record<string, unknown>>;
   t.deepEqual(alarms.map((a) => [a.kind, a.raisedAt, a.clearedAt]), [['violent-resistance', T0 + 5000, T0 + 12_000]]);
+  const none = path.join(dir, 'no-such-db');
+  const missing = await run('node', [CLI, 'fleet', 'alarms', '--data', none]).catch((e: { code: number; stderr: string }) => e);
+  t.is((missing as { code: number }).code, 1);
+  t.is((missing as { stderr: string }).stderr, `casecam fleet: no fleet database at ${none} (casecam fleet watch --data ${none} fills it)\n`);
   const bad = await run('node', [CLI, 'fleet', 'export', '--data', dir, '--format', 'pdf', '--out', csv]).catch((e: { code: number; stderr: string }) => e);
   t.is((bad as { code: number }).code, 2);
   t.regex((bad as { stderr: string }).stderr, /^casecam fleet: --format must be csv or xlsx, got "pdf"\n$/);
