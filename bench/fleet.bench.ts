@@ -9,6 +9,9 @@
  * - board staleness: publish time (`ts` in the payload) → applied in the board model,
  *   p50/p99/max, for health and for events; target p99 ≤ 1 s;
  * - the fleet tool's CPU (% of one core over each window) and RSS;
+ * - the web board at that scale (Debian's chromium via playwright-core, over mosquitto's
+ *   websockets listener): an alarm raised on a device → shown in the page's alarm list,
+ *   for 20 alarms one after another (the issue asks ≤ 2 s);
  * - export of the equipment archive for every device (XLSX and CSV), target ≤ 2 s.
  * Bounded: about 3 minutes with the defaults (FLEET_BENCH_DEVICES, FLEET_BENCH_WINDOW_S).
  */
@@ -24,6 +27,8 @@ import { FleetStore } from '../src/fleet/fleet-store.js';
 import { buildArchive } from '../src/fleet/archive.js';
 import { writeArchive } from '../src/fleet/archive-export.js';
 import { silentLogger } from '../src/core/logger.js';
+import { FleetWebServer } from '../src/fleet/web-server.js';
+import { chromium } from 'playwright-core';
 import { cpuSeconds, memoryMb } from './proc-stats.js';
 
 const DEVICES = Number(process.env.FLEET_BENCH_DEVICES ?? 1000);
@@ -61,7 +66,7 @@ class SysBytes {
 }
 
 export default async function fleetBench(): Promise<Record<string, unknown>> {
-  const broker = await Mosquitto.start();
+  const broker = await Mosquitto.start({ websockets: true });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-fleet-'));
   const child = fork(fileURLToPath(new URL('./fleet-board-child.js', import.meta.url)), [broker.url, dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const reply = <T>() => new Promise<T>((resolve) => child.once('message', (m) => resolve(m as T)));
@@ -110,6 +115,8 @@ export default async function fleetBench(): Promise<Record<string, unknown>> {
     const burst = await burstReport;
     const recording = await windowFigures('recording');
 
+    const web = await webAlarms(broker, sim);
+
     const stopped = reply<{ written: number }>();
     child.send({ cmd: 'stop' });
     await stopped;
@@ -129,6 +136,7 @@ export default async function fleetBench(): Promise<Record<string, unknown>> {
       idle,
       caseOpeningBurst: { stalenessEvents: stale(burst.events), stalenessHealth: stale(burst.health) },
       recording,
+      webBoard: web,
       export: exportFigures,
       targets: { idleBytesPerDevicePerMinute: 2048, stalenessP99Ms: 1000, exportMs: 2000 },
     };
@@ -138,5 +146,33 @@ export default async function fleetBench(): Promise<Record<string, unknown>> {
     if (child.exitCode === null) child.kill('SIGKILL');
     await broker.dispose();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The web board with the whole fleet: alarm raised → visible in the page, 20 times. */
+async function webAlarms(broker: Mosquitto, sim: FleetSimulator): Promise<Record<string, unknown>> {
+  const server = new FleetWebServer({ brokerWs: broker.wsUrl, port: 0, log: silentLogger() });
+  await server.start();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const t0 = Date.now();
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    await page.waitForFunction((n) => document.querySelector('#summary')?.textContent?.startsWith(`${n} devices`), sim.devices.length, { timeout: 60_000, polling: 200 });
+    const loadMs = Date.now() - t0;
+    const ms: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const d = sim.devices[(i * 37) % sim.devices.length]!;
+      const raised = Date.now();
+      d.raiseAlarm(raised, 'emergency');
+      await page.waitForSelector(`#alarms li.active[data-device="${d.profile.deviceId}"]`, { timeout: 30_000 });
+      ms.push(Date.now() - raised);
+      d.clearAlarms(Date.now());
+    }
+    process.stderr.write('bench fleet: web board done\n');
+    return { devices: sim.devices.length, firstFullBoardMs: loadMs, alarmShownMs: { samples: ms.length, p50: pct(ms, 50), p99: pct(ms, 99), max: Math.max(...ms) }, targetMs: 2000 };
+  } finally {
+    await browser.close();
+    await server.stop();
   }
 }

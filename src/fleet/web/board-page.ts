@@ -2,7 +2,8 @@
  * The web board's script (runs in the browser; compiled by the project's tsc, served from
  * dist/ by web-server.ts). It subscribes read-only over MQTT-over-WebSockets and runs the
  * same BoardModel and board rows as `fleet watch`, so both boards agree by construction.
- * Rendering is plain DOM, redrawn at most every 250 ms when something changed.
+ * Rendering is plain DOM, redrawn at most every 250 ms when something changed, at most
+ * MAX_ROWS rows (a 1,000-device fleet's table rebuilt four times a second is wasted work).
  */
 import mqtt from 'mqtt';
 import { BoardModel, type DeviceEntry } from '../board-model.js';
@@ -32,10 +33,14 @@ function syncOptions(select: HTMLSelectElement, values: Set<string>): void {
   for (const v of [...values].sort()) if (!have.has(v)) select.add(new Option(v, v));
 }
 
+/** Rows drawn at most: problems come first, so a big fleet's healthy tail is what is left out. */
+const MAX_ROWS = 300;
+
 function renderTable(rows: BoardRow[]): void {
   const body = $<HTMLTableElement>('devices').tBodies[0]!;
   body.replaceChildren();
-  for (const r of rows) {
+  $('more').textContent = rows.length > MAX_ROWS ? `… ${rows.length - MAX_ROWS} more devices (the least severe); filter by unit or kind` : '';
+  for (const r of rows.slice(0, MAX_ROWS)) {
     const tr = body.insertRow();
     tr.dataset.device = r.deviceId;
     tr.className = [r.severity > 0 ? 'problem' : '', r.deviceId === selected ? 'selected' : ''].join(' ').trim();
