@@ -2,8 +2,7 @@
  * The web board's script (runs in the browser; compiled by the project's tsc, served from
  * dist/ by web-server.ts). It subscribes read-only over MQTT-over-WebSockets and runs the
  * same BoardModel and board rows as `fleet watch`, so both boards agree by construction.
- * Rendering is plain DOM, redrawn at most every 250 ms when something changed, at most
- * MAX_ROWS rows (a 1,000-device fleet's table rebuilt four times a second is wasted work).
+ * Rendering is plain DOM, at most MAX_ROWS rows, redrawn as tick() below decides.
  */
 import mqtt from 'mqtt';
 import { BoardModel, type DeviceEntry } from '../board-model.js';
@@ -60,7 +59,7 @@ function renderTable(rows: BoardRow[]): void {
     cell(tr, r.problems.join('; '), 'problems');
     tr.onclick = () => {
       selected = r.deviceId;
-      dirty = true;
+      urgent = true;
     };
   }
 }
@@ -137,16 +136,38 @@ function renderDetail(d: DeviceEntry | undefined): void {
   }
 }
 
+/**
+ * When to redraw. A change a person must see at once (status, alarm, case, offload) makes the
+ * board urgent: redrawn on the next 250 ms tick. Routine changes (health, markers) wait for
+ * a slower redraw, at least 2 s apart and at least 8× the last redraw's cost: with 1,000
+ * devices, health alone arrives ~17 times a second, and redrawing for each would keep the
+ * page busy and delay the alarm a person is waiting for.
+ */
+let urgent = false;
+let lastRender = 0;
+let renderCost = 0;
+const URGENT = new Set(['status', 'alarm', 'case', 'gap', 'offload', 'state']);
+
+function tick(): void {
+  const now = performance.now();
+  if (!(urgent || (dirty && now - lastRender >= Math.max(2000, 8 * renderCost)))) return;
+  render();
+  renderCost = performance.now() - now;
+  lastRender = now;
+}
+
 function render(): void {
-  if (!dirty) return;
   dirty = false;
+  urgent = false;
   const unit = $<HTMLSelectElement>('f-unit');
   const kind = $<HTMLSelectElement>('f-kind');
   const devices = [...model.devices.values()];
   syncOptions(unit, new Set(devices.map((d) => d.inventory?.unit).filter((u): u is string => !!u)));
   syncOptions(kind, new Set(devices.map((d): string => d.inventory?.kind ?? '').filter((k) => k !== '')));
-  const rows = boardRows(model, Date.now(), { unit: unit.value || undefined, kind: kind.value || undefined, problems: $<HTMLInputElement>('f-problems').checked });
-  const s = boardSummary(boardRows(model, Date.now()));
+  const all = boardRows(model, Date.now());
+  const problemsOnly = $<HTMLInputElement>('f-problems').checked;
+  const rows = all.filter((r) => (!unit.value || r.unit === unit.value) && (!kind.value || r.kind === kind.value) && (!problemsOnly || r.severity > 0));
+  const s = boardSummary(all);
   $('summary').textContent = `${s.devices} devices · ${s.online} online · ${s.offline} offline · ${s.recording} recording · ${s.alarms} active alarms`;
   renderTable(rows);
   renderAlarms();
@@ -167,11 +188,12 @@ async function main(): Promise<void> {
     conn.className = 'down';
   });
   client.on('message', (topic, payload, packet) => {
-    model.applyRaw(topic, new TextDecoder().decode(payload), packet.retain, Date.now());
+    const r = model.applyRaw(topic, new TextDecoder().decode(payload), packet.retain, Date.now());
     dirty = true;
+    if (r.facts.some((f) => URGENT.has(f.type))) urgent = true;
   });
-  for (const id of ['f-unit', 'f-kind', 'f-problems']) $(id).addEventListener('change', () => (dirty = true));
-  setInterval(render, 250);
+  for (const id of ['f-unit', 'f-kind', 'f-problems']) $(id).addEventListener('change', () => (urgent = true));
+  setInterval(tick, 250);
   // "seen" ages even without messages.
   setInterval(() => (dirty = true), 5000);
 }
