@@ -74,7 +74,9 @@ function groupBy<T>(items: T[], k: (t: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const it of items) {
     const key = k(it);
-    m.set(key, [...(m.get(key) ?? []), it]);
+    const list = m.get(key);
+    if (list) list.push(it);
+    else m.set(key, [it]);
   }
   return m;
 }

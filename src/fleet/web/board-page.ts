@@ -33,7 +33,7 @@ function syncOptions(select: HTMLSelectElement, values: Set<string>): void {
 }
 
 /** Rows drawn at most: problems come first, so a big fleet's healthy tail is what is left out. */
-const MAX_ROWS = 300;
+const MAX_ROWS = 100;
 
 function renderTable(rows: BoardRow[]): void {
   const body = $<HTMLTableElement>('devices').tBodies[0]!;
