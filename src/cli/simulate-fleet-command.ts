@@ -53,7 +53,7 @@ gaps, alarms raised and cleared, occasional dropped connections. Runs until SIGI
       await sim.start();
     } catch (err) {
       await sim.stop();
-      throw new Error(`cannot connect the simulated devices to ${broker}: ${errorMessage(err)}`);
+      throw new Error(`cannot connect the simulated devices to ${broker}: ${errorMessage(err)}`, { cause: err });
     }
     console.log(`${devices} simulated device(s) connected to ${broker}`);
     const duration = values.duration === undefined ? undefined : seconds(values.duration, '--duration', 0) * 1000;

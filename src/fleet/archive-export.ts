@@ -64,7 +64,7 @@ export function archiveTables(a: Archive, lang: Lang): { devices: unknown[][]; s
 }
 
 function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
+  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -92,7 +92,7 @@ export async function writeArchive(a: Archive, format: 'csv' | 'xlsx', file: str
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = rows[0]!.map(() => ({ width: 16 }));
     rows.forEach((r, i) => {
-      const row = ws.addRow(r as unknown[]);
+      const row = ws.addRow(r);
       if (i === 0) row.font = { bold: true };
       row.commit();
     });

@@ -12,7 +12,7 @@
 import type { Logger } from '../core/logger.js';
 import type { Fact } from './board-model.js';
 import type { CaseRow, DeviceRecord } from './fleet-records.js';
-import { FleetStore, key, timeKey } from './fleet-store.js';
+import { FleetStore, key, timeKey, type FleetOp } from './fleet-store.js';
 
 const MAX_CASES = 20_000;
 
@@ -21,8 +21,7 @@ export class FleetHistory {
   /** Case rows of this run (and open ones from before), newest last; bounded, see keepCase(). */
   private readonly cases = new Map<string, CaseRow>();
   private readonly lastHealthRow = new Map<string, number>();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private ops: any[] = [];
+  private ops: FleetOp[] = [];
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();

@@ -30,6 +30,9 @@ import {
   StatusChangeSchema,
 } from './fleet-records.js';
 
+/** One put of a batch: it names its own sublevel (Table.putOp makes them). */
+export type FleetOp = ReturnType<Table<typeof DeviceRecordSchema>['putOp']>;
+
 export const timeKey = (ms: number) => String(Math.max(0, Math.round(ms))).padStart(15, '0');
 export const key = (...parts: string[]) => parts.join('\u0000');
 /** Every key of one device in a `deviceId \0 …` table. */
@@ -83,8 +86,7 @@ export class FleetStore {
   }
 
   // The operations carry their own sublevel, so one batch spans tables atomically.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async batch(ops: any[]): Promise<void> {
+  async batch(ops: FleetOp[]): Promise<void> {
     if (ops.length) await this.db.batch(ops);
   }
 

@@ -50,13 +50,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
     } else cell += ch;
   }
   return rows;
@@ -110,7 +118,7 @@ test('XLSX opened back with exceljs: two sheets, Chinese headings and values int
   const stats = wb.worksheets[1]!;
   t.is((stats.getRow(1).values as unknown[])[2], '名称');
   const names = [];
-  for (let i = 2; i <= stats.rowCount; i++) names.push(`${(stats.getRow(i).values as unknown[])[1]}:${(stats.getRow(i).values as unknown[])[2]}`);
+  for (let i = 2; i <= stats.rowCount; i++) names.push(`${(stats.getRow(i).values as string[])[1]}:${(stats.getRow(i).values as string[])[2]}`);
   t.deepEqual(names, ['单位:交警一大队', '单位:行政许可科', '设备类型:counter', '设备类型:vehicle']);
 });
 
