@@ -63,6 +63,10 @@ row per device, problems first (offline, alarms, channels down, disk, outbox, GP
     try {
       await feed.start();
       await feed.ready();
+      // What the fleet store remembers says since when a retained status holds.
+      for (const d of store ? await store.devices.values() : []) {
+        if (d.statusSince !== null && d.status !== 'unknown') feed.model.restoreSince(d.deviceId, d.status, d.statusSince);
+      }
       const snapshot = () => boardRows(feed.model, Date.now(), filter);
       if (values.once) {
         const rows = snapshot();

@@ -149,6 +149,15 @@ export class BoardModel {
     return { deviceId: d.deviceId, facts };
   }
 
+  /**
+   * A retained status does not say since when; a history kept elsewhere (the fleet store)
+   * may. Fills it in only when the status still matches and nothing live has set it.
+   */
+  restoreSince(deviceId: string, status: 'online' | 'offline', since: number): void {
+    const d = this.devices.get(deviceId);
+    if (d && d.status === status && d.statusSince === null) d.statusSince = since;
+  }
+
   private entry(deviceId: string, at: number): DeviceEntry {
     let d = this.devices.get(deviceId);
     if (!d) {

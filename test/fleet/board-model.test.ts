@@ -111,6 +111,17 @@ test('offload queue: a case queued stays pending until the centre confirms it (u
   t.deepEqual(offloads, [{ type: 'offload', deviceId: 'V-001', at: T0 + 25_000, caseId: CASE }]);
 });
 
+test('a remembered time fills in since when a retained status holds, never over a live one', (t) => {
+  const { model } = replay(6000);
+  model.restoreSince('C-003', 'offline', T0 - 3_600_000);
+  model.restoreSince('C-002', 'offline', T0 - 3_600_000);
+  model.restoreSince('V-001', 'offline', T0 - 3_600_000);
+  const rows = boardRows(model, T0 + 6000);
+  t.is(rows.find((r) => r.deviceId === 'C-003')!.statusSince, T0 - 3_600_000);
+  t.is(rows.find((r) => r.deviceId === 'C-002')!.statusSince, T0 + 6000, 'the live offline stays');
+  t.is(rows.find((r) => r.deviceId === 'V-001')!.statusSince, null, 'V-001 is online: an offline time does not apply');
+});
+
 test('filters by unit, kind and problems', (t) => {
   const { model } = replay(5500);
   t.deepEqual(boardRows(model, T0, { unit: '行政许可科' }).map((r) => r.deviceId), ['C-003', 'C-002']);
