@@ -3,7 +3,7 @@
  * never downloads a browser), against mosquitto with a websockets listener beside its
  * plain one, with simulated devices on the plain listener. Checks what a person sees:
  * the devices listed, an alarm appearing, a device turning offline when its last will
- * fires, a device's detail. Screenshots go to dist/test-artifacts/fleet-web/.
+ * fires, the filters, a device's detail. Screenshots go to dist/test-artifacts/fleet-web/.
  */
 import test from 'ava';
 import { mkdir, stat } from 'node:fs/promises';
@@ -67,6 +67,19 @@ test('devices listed, an alarm appears, a dropped device turns offline, detail w
   t.regex((await page.textContent(victimRow)) ?? '', /^offline/);
   t.is(await page.getAttribute('#devices tbody tr:first-child', 'data-device'), victim.profile.deviceId, 'offline outranks an alarm');
   await shot(page, '3-offline');
+
+  // Filters: problems only, then one unit.
+  await page.check('#f-problems');
+  await page.waitForFunction(() => document.querySelectorAll('#devices tbody tr').length === 2, undefined, { timeout: 10_000 });
+  t.deepEqual(await page.$$eval('#devices tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.device).sort()), [vehicle.profile.deviceId, victim.profile.deviceId].sort());
+  await shot(page, '3b-problems-only');
+  await page.uncheck('#f-problems');
+  const unit = vehicle.profile.unit;
+  await page.selectOption('#f-unit', unit);
+  const inUnit = sim.devices.filter((d) => d.profile.unit === unit).length;
+  await page.waitForFunction((n) => document.querySelectorAll('#devices tbody tr').length === n, inUnit, { timeout: 10_000 });
+  t.true((await page.$$eval('#devices tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent))).every((u) => u === unit));
+  await page.selectOption('#f-unit', '');
 
   // A device's detail: health history chart, GPS points, recent cases.
   vehicle.openCase(Date.now());
