@@ -153,7 +153,7 @@ export class LiveController {
       protocol: s.target.protocol,
       url: s.target.url,
       passphrase: config.passphrase,
-      streamId: `casecam/${deviceId}/${s.channel.channel}`,
+      streamId: config.streamId.replaceAll('${deviceId}', deviceId).replaceAll('${channel}', s.channel.channel),
       latencyMs: config.latencyMs,
       keyframe: gopSeconds > 1,
     });
