@@ -8,8 +8,9 @@ import { fleetWatchCommand } from './fleet-watch-command.js';
 import { fleetAlarmsCommand, fleetCasesCommand } from './fleet-history-commands.js';
 import { fleetExportCommand } from './fleet-export-command.js';
 import { fleetServeCommand } from './fleet-serve-command.js';
+import { fleetLiveCommand } from './fleet-live-command.js';
 
-const subs: Command[] = [fleetWatchCommand, fleetAlarmsCommand, fleetCasesCommand, fleetExportCommand, fleetServeCommand];
+const subs: Command[] = [fleetWatchCommand, fleetAlarmsCommand, fleetCasesCommand, fleetExportCommand, fleetServeCommand, fleetLiveCommand];
 
 export const fleetCommand: Command = {
   name: 'fleet',

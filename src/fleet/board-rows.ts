@@ -14,6 +14,8 @@ export interface BoardRow {
   recording: boolean;
   caseId: string | null;
   officerId: string | null;
+  /** Channels streaming live view now (state.live, contract 1.1.0). */
+  liveChannels: string[];
   channelsOk: number;
   channels: number;
   alarms: Array<{ kind: string; subject: string; message: string; raisedAt: number }>;
@@ -71,6 +73,7 @@ export function deviceRow(d: DeviceEntry, now: number): BoardRow {
     recording: d.state?.recording ?? false,
     caseId: d.state?.caseId ?? null,
     officerId: d.state?.officerId ?? null,
+    liveChannels: (d.state?.live ?? []).map((l) => l.channel),
     channelsOk: channels.length - down,
     channels: channels.length,
     alarms,

@@ -34,7 +34,7 @@ export function renderBoard(rows: BoardRow[], now: number, opts: { color?: boole
       r.unit ?? '—',
       r.site ?? '—',
       r.statusSince === null ? status : `${status} ${ago(r.statusSince, now)}`,
-      r.recording ? paint(color, 35, `● ${r.caseId ?? ''}`) : '',
+      (r.recording ? paint(color, 35, `● ${r.caseId ?? ''}`) : '') + (r.liveChannels.length ? ` ▶ live ${r.liveChannels.join(',')}` : ''),
       r.channels ? `${r.channelsOk}/${r.channels}` : '—',
       r.alarms.length ? paint(color, 31, r.alarms.map((a) => a.kind).join(', ')) : '',
       r.diskHoursLeft === null ? '—' : String(r.diskHoursLeft),

@@ -9,8 +9,8 @@
 import type { z } from 'zod';
 import { EventSchema, HealthSchema, InventorySchema, StateSchema, StatusSchema } from '../uplink/payloads.js';
 
-export type State = z.infer<typeof StateSchema>;
-export type Health = z.infer<typeof HealthSchema>;
+export type State = z.infer<typeof SCHEMAS.state>;
+export type Health = z.infer<typeof SCHEMAS.health>;
 export type Inventory = z.infer<typeof InventorySchema>;
 export type DeviceEvent = z.infer<typeof EventSchema>;
 
@@ -31,7 +31,17 @@ export type FleetMessage =
 
 export type Parsed = { ok: true; message: FleetMessage } | { ok: false; deviceId?: string; reason: string } | { ok: 'ignored' };
 
-const SCHEMAS = { state: StateSchema, inventory: InventorySchema, health: HealthSchema, events: EventSchema } as const;
+/**
+ * A fleet has devices of several contract versions at once. The fleet side reads every
+ * version since 1.0.0: a field added since (1.1.0: `state.live`, `health.live`) is optional
+ * here, so an older device is shown, not refused. New fields must stay optional in this map.
+ */
+const SCHEMAS = {
+  state: StateSchema.extend({ live: StateSchema.shape.live.optional() }),
+  inventory: InventorySchema,
+  health: HealthSchema.extend({ live: HealthSchema.shape.live.optional() }),
+  events: EventSchema,
+} as const;
 
 /** Parses `<root>/<deviceId>/<topic>` and its payload (UTF-8 text). Topics the board does not use are ignored. */
 export function parseFleetMessage(topic: string, text: string, root = 'casecam'): Parsed {

@@ -38,7 +38,7 @@ export async function inventoryReport(config: Config, evidenceDir: string, clock
     unit: config.unit ?? null,
     site: config.site ?? null,
     provisionedAt: provisionedAt ?? null,
-    // Archive fields (contract 1.1.0) this service cannot know yet: null, not made up.
+    // Archive fields (contract 1.2.0) this service cannot know yet: null, not made up.
     plate: null,
     firmware: null,
     maintenance: null,

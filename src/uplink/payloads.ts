@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
 
-export const CONTRACT_VERSION = '1.1.0';
+export const CONTRACT_VERSION = '1.2.0';
 
 const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
 
@@ -36,6 +36,9 @@ export const StateSchema = z.object({
   officerId: z.string().nullable(),
   channels: z.array(z.object({ id: z.string(), ok: z.boolean(), fps: z.number() })),
   preRecordSeconds: z.number(),
+  live: z
+    .array(z.object({ channel: z.string(), url: z.string().describe('the receiver, without credentials'), since: epochMs, until: epochMs }))
+    .describe('channels streaming live view now (since contract 1.1)'),
   ts: epochMs,
 });
 
@@ -69,11 +72,12 @@ export const HealthSchema = z.object({
   gps: GpsSchema.nullable(),
   clockOffsetMs: z.number().nullable().describe('system clock minus GPS time, ms; null without a GPS time'),
   alarms: z.array(AlarmSchema),
+  live: z.object({ streams: z.number().int(), bytesSent: z.number() }).describe('live view: streams running, bytes sent since start (since contract 1.1)'),
 });
 
 export const InventorySchema = z.object({
   deviceId: z.string(),
-  kind: z.enum(['vehicle', 'counter', 'body-worn', 'collector', 'server']).describe('vehicle-mounted, fixed-site counter, body-worn, data collection device, server (1.1.0 added the last three)'),
+  kind: z.enum(['vehicle', 'counter', 'body-worn', 'collector', 'server']).describe('vehicle-mounted, fixed-site counter, body-worn, data collection device, server (1.2.0 added the last three)'),
   model: z.string(),
   serial: z.string().nullable(),
   software: z.object({ casecam: z.string(), node: z.string(), contract: z.string() }),
@@ -83,9 +87,9 @@ export const InventorySchema = z.object({
   unit: z.string().nullable(),
   site: z.string().nullable(),
   provisionedAt: z.string().nullable(),
-  // 1.1.0: what the fleet's equipment archive needs; optional so 1.0.0 devices still parse.
-  plate: z.string().nullable().optional().describe('vehicle plate of a vehicle-mounted device (1.1.0)'),
-  firmware: z.string().nullable().optional().describe('board firmware / OS image version (1.1.0)'),
+  // 1.2.0: what the fleet's equipment archive needs; optional so older devices still parse.
+  plate: z.string().nullable().optional().describe('vehicle plate of a vehicle-mounted device (1.2.0)'),
+  firmware: z.string().nullable().optional().describe('board firmware / OS image version (1.2.0)'),
   maintenance: z
     .object({
       lastServicedAt: z.string().nullable().describe('ISO date of the last regular maintenance'),
@@ -94,7 +98,7 @@ export const InventorySchema = z.object({
     })
     .nullable()
     .optional()
-    .describe('maintenance schedule (1.1.0)'),
+    .describe('maintenance schedule (1.2.0)'),
   ts: epochMs,
 });
 
@@ -103,7 +107,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, outbox.dropped'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, outbox.dropped, live.started, live.stopped, live.failed'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());
@@ -160,6 +164,16 @@ export const CommandSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ ...base, action: z.literal('state.get') }).strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('live.start'),
+      channel: z.string().max(64).optional().describe('one channel; default: live.channels (or all)'),
+      url: z.string().max(2048).optional().describe('srt://host:port or rtmp://host[:port]/app/stream; default: live.url'),
+      durationSeconds: z.number().int().min(1).max(86_400).optional().describe('default live.defaultDurationSeconds, at most live.maxDurationSeconds'),
+    })
+    .strict(),
+  z.object({ ...base, action: z.literal('live.stop'), channel: z.string().max(64).optional() }).strict(),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandAction = Command['action'];

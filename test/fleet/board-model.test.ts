@@ -2,7 +2,8 @@
  * The board's model from a recorded sequence of retained and live messages
  * (fixtures/board-sequence.jsonl): three devices, a case with a Chinese ID, an alarm
  * raised (and delivered twice) then cleared, a gap, garbage, and a counter that goes
- * offline by its last will and comes back.
+ * offline by its last will and comes back. The recorded devices speak contract 1.0.0 (no
+ * `state.live`, no `health.live`): the fleet side must read every version since.
  */
 import test from 'ava';
 import { readFileSync } from 'node:fs';

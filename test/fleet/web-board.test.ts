@@ -13,6 +13,7 @@ import { Mosquitto } from '../helpers/mosquitto.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { FleetSimulator } from '../../src/fleet/sim/fleet-simulator.js';
 import { FleetWebServer } from '../../src/fleet/web-server.js';
+import { statePayload } from '../../src/fleet/sim/sim-payloads.js';
 
 const SHOTS = fileURLToPath(new URL('../../test-artifacts/fleet-web/', import.meta.url));
 const N = 8;
@@ -87,6 +88,12 @@ test('devices listed, an alarm appears, a dropped device turns offline, detail w
   await page.waitForSelector('#detail:not([hidden])');
   await page.waitForFunction(() => document.querySelectorAll('#health-chart polyline').length === 2 && document.querySelectorAll('#cases tbody tr').length >= 1, undefined, { timeout: 10_000 });
   t.regex((await page.textContent('#cases tbody')) ?? '', /淮交罚〔2026〕/);
+  // Live view: a state naming a stream shows on the row and as a link in the detail.
+  const now = Date.now();
+  const liveState = { ...statePayload(vehicle.profile, vehicle.state, now), live: [{ channel: vehicle.profile.channels[0]!, url: 'srt://centre.example:9000', since: now, until: now + 600_000 }] };
+  await vehicle.client!.publishAsync(`casecam/${vehicle.profile.deviceId}/state`, JSON.stringify(liveState), { qos: 1, retain: true });
+  await page.waitForSelector('#live a[href="srt://centre.example:9000"]', { timeout: 10_000 });
+  t.regex((await page.textContent(`#devices tr[data-device="${vehicle.profile.deviceId}"] td.case`)) ?? '', /▶ live/);
   if (vehicle.profile.kind === 'vehicle' && vehicle.state.gps.fix) t.true((await page.locator('#gps-chart circle.gps-point').count()) >= 1);
   const file = await shot(page, '4-detail');
   t.true((await stat(file)).size > 10_000, 'a real screenshot was written');

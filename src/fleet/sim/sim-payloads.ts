@@ -4,7 +4,11 @@
  * result with the contract's schema, so the simulator can never speak a dialect.
  */
 import { CONTRACT_VERSION, EventSchema, HealthSchema, InventorySchema, StateSchema } from '../../uplink/payloads.js';
-import type { DeviceEvent, Health, Inventory, State } from '../fleet-message.js';
+import type { DeviceEvent, Inventory } from '../fleet-message.js';
+import type { z } from 'zod';
+
+type State = z.infer<typeof StateSchema>;
+type Health = z.infer<typeof HealthSchema>;
 
 export interface SimProfile {
   deviceId: string;
@@ -66,6 +70,7 @@ export function statePayload(p: SimProfile, s: SimState, now: number): State {
     officerId: s.officerId,
     channels: p.channels.map((id) => ({ id, ok: !s.channelsDown.has(id), fps: s.channelsDown.has(id) ? 0 : 25 })),
     preRecordSeconds: 30,
+    live: [],
     ts: now,
   });
 }
@@ -83,6 +88,7 @@ export function healthPayload(p: SimProfile, s: SimState, now: number): Health {
     gps: p.kind === 'vehicle' ? { fix: s.gps.fix, lat: s.gps.fix ? s.gps.lat : null, lon: s.gps.fix ? s.gps.lon : null, speedKmh: 0, satellites: s.gps.fix ? 9 : 0, utc: null } : null,
     clockOffsetMs: null,
     alarms: s.alarms,
+    live: { streams: 0, bytesSent: 0 },
   });
 }
 

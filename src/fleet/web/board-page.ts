@@ -48,7 +48,7 @@ function renderTable(rows: BoardRow[]): void {
     cell(tr, r.unit ?? '—');
     cell(tr, r.site ?? '—');
     cell(tr, r.statusSince === null ? r.status : `${r.status} ${ago(r.statusSince)}`, `status ${r.status}`);
-    cell(tr, r.recording ? `● ${r.caseId ?? ''}` : '', 'case');
+    cell(tr, (r.recording ? `● ${r.caseId ?? ''}` : '') + (r.liveChannels.length ? ` ▶ live ${r.liveChannels.join(',')}` : ''), 'case');
     cell(tr, r.channels ? `${r.channelsOk}/${r.channels}` : '—');
     cell(tr, r.alarms.map((a) => a.kind).join(', '), 'alarms');
     cell(tr, r.diskHoursLeft === null ? '—' : String(r.diskHoursLeft));
@@ -124,6 +124,18 @@ function renderDetail(d: DeviceEntry | undefined): void {
     for (const [x, y] of pts) gps.append(svgEl('circle', { cx: x, cy: y, r: 3, fill: '#06c', class: 'gps-point' }));
     gps.append(svgEl('text', { x: 4, y: 12, 'font-size': 10 }, `${track.at(-1)!.lat.toFixed(4)}, ${track.at(-1)!.lon.toFixed(4)}`));
   }
+  // Live view (contract 1.1.0): the receiver each channel streams to, without credentials.
+  const live = d.state?.live ?? [];
+  $('live').replaceChildren(
+    ...(live.length
+      ? live.map((l) => {
+          const a = document.createElement('a');
+          a.href = l.url;
+          a.textContent = `▶ ${l.channel}: ${l.url} (until ${time(l.until)})`;
+          return a;
+        })
+      : [document.createTextNode('live view: not streaming (casecam fleet live DEVICE starts it)')]),
+  );
   const body = $<HTMLTableElement>('cases').tBodies[0]!;
   body.replaceChildren();
   for (const c of [...d.recentCases].reverse()) {

@@ -23,6 +23,7 @@ import { marker } from './marker.js';
 import { alarm } from './alarm.js';
 import { claim } from './claim.js';
 import { stateGet } from './state-get.js';
+import { liveStart, liveStop } from './live.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
 const REMEMBERED_REQUESTS = 2000;
@@ -36,6 +37,8 @@ const handlers: HandlerTable = {
   alarm,
   claim,
   'state.get': stateGet,
+  'live.start': liveStart,
+  'live.stop': liveStop,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
