@@ -106,6 +106,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
           log,
           store,
           evidenceDir: paths.evidenceDir,
+          deviceKey: evidence.deviceKey,
           sessions,
           state,
           storage: () => retention.status(),

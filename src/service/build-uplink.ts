@@ -39,6 +39,7 @@ export async function buildReporting(
     log: Logger;
     store: Store;
     evidenceDir: string;
+    deviceKey: { fingerprint: string; publicPem: string };
     sessions: CommandContext['sessions'];
     state: () => DeviceState;
     storage: () => StorageStatus | undefined;
@@ -65,6 +66,7 @@ export async function buildReporting(
     state: deps.state,
     outboxTable: deps.store.outbox,
     evidenceDir: deps.evidenceDir,
+    deviceKey: deps.deviceKey,
     storage: deps.storage,
     bus: deps.bus,
     clock: deps.clock,

@@ -19,7 +19,13 @@ async function softwareVersion(): Promise<string> {
   }
 }
 
-export async function inventoryReport(config: Config, evidenceDir: string, clock: Clock, provisionedAt?: string): Promise<Inventory> {
+export async function inventoryReport(
+  config: Config,
+  evidenceDir: string,
+  clock: Clock,
+  provisionedAt?: string,
+  evidenceKey?: { fingerprint: string; publicPem: string },
+): Promise<Inventory> {
   const [version, system, disk] = await Promise.all([
     softwareVersion(),
     si.system().catch(() => undefined),
@@ -38,6 +44,7 @@ export async function inventoryReport(config: Config, evidenceDir: string, clock
     unit: config.unit ?? null,
     site: config.site ?? null,
     provisionedAt: provisionedAt ?? null,
+    evidenceKey: evidenceKey ? { fingerprint: evidenceKey.fingerprint, publicKeyPem: evidenceKey.publicPem } : null,
     ts: clock.now(),
   };
 }

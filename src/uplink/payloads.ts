@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
 
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '1.1.0';
 
 const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
 
@@ -83,6 +83,13 @@ export const InventorySchema = z.object({
   unit: z.string().nullable(),
   site: z.string().nullable(),
   provisionedAt: z.string().nullable(),
+  /** The device's Ed25519 evidence key, for `casecam registry accept` (1.1.0); null if it could not be read. */
+  evidenceKey: z
+    .object({
+      fingerprint: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the SPKI DER, as `casecam keys show` prints it'),
+      publicKeyPem: z.string().describe('SPKI PEM'),
+    })
+    .nullable(),
   ts: epochMs,
 });
 

@@ -43,6 +43,8 @@ export interface UplinkDeps {
   evidenceDir: string;
   /** The storage budget's figures, when retention runs under one. */
   storage?: () => StorageStatus | undefined;
+  /** The device's evidence key, published in the inventory for `casecam registry accept`. */
+  deviceKey?: { fingerprint: string; publicPem: string };
   bus: Bus;
   clock: Clock;
   log: Logger;
@@ -186,7 +188,7 @@ export class Uplink {
       await conn.publish(this.topics.status, 'online', retained);
       this.lastState = '';
       await this.publishState();
-      const inventory = await inventoryReport(deps.config, deps.evidenceDir, deps.clock);
+      const inventory = await inventoryReport(deps.config, deps.evidenceDir, deps.clock, undefined, deps.deviceKey);
       await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
     } catch (err) {
       deps.log.warn({ err }, 'retained snapshots not all published on connect');
