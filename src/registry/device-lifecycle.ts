@@ -11,7 +11,6 @@
  * off the device (`casecam keys show`) is the fingerprint of the public key offered;
  * otherwise nothing is written and the device stays pending.
  */
-import { createPublicKey } from 'node:crypto';
 import { CasecamError } from '../core/errors.js';
 import { keyFingerprint, parsePublicKeyPem } from '../evidence/device-key.js';
 import type { DeviceEntry } from './registry-schema.js';
@@ -36,7 +35,7 @@ export async function acceptDevice(store: RegistryStore, deviceId: string, o: St
     throw new CasecamError('usage', `key ${actual} of ${deviceId} was revoked; a revoked key is never accepted again`);
   }
   const at = o.now.toISOString();
-  const publicKeyPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string;
+  const publicKeyPem = key.export({ type: 'spki', format: 'pem' }) as string;
   const known = before.evidenceKeys.some((k) => k.fingerprint === actual);
   const entry: DeviceEntry = {
     ...before,
