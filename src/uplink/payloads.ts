@@ -83,13 +83,14 @@ export const InventorySchema = z.object({
   unit: z.string().nullable(),
   site: z.string().nullable(),
   provisionedAt: z.string().nullable(),
-  /** The device's Ed25519 evidence key, for `casecam registry accept` (1.1.0); null if it could not be read. */
+  /** The device's Ed25519 evidence key, for `casecam registry accept` (1.1.0; optional so 1.0.0 devices still parse). */
   evidenceKey: z
     .object({
       fingerprint: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the SPKI DER, as `casecam keys show` prints it'),
       publicKeyPem: z.string().describe('SPKI PEM'),
     })
-    .nullable(),
+    .nullable()
+    .optional(),
   ts: epochMs,
 });
 

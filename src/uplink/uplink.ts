@@ -29,6 +29,7 @@ import { AlarmTracker } from './alarm-tracker.js';
 import { RecordingRate } from './recording-rate.js';
 import { healthReport, type GpsProvider } from './health-report.js';
 import { inventoryReport } from './inventory-report.js';
+import { requirePrivateFile } from '../core/private-file.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isPublishableTopic, type DeviceTopics } from './topics.js';
 
@@ -111,6 +112,8 @@ export class Uplink {
       limits: { maxBytes: m.outbox.maxBytes, maxAgeMs: m.outbox.maxAgeSeconds * 1000, window: m.outbox.window },
       onDrop: (r) => void this.reportDrop(r).catch((err: unknown) => this.deps.log.error({ err }, 'cannot queue an outbox.dropped event')),
     });
+    // Refuse to run with a TLS key others can read (before anything is started).
+    if (m.keyFile) await requirePrivateFile(m.keyFile, 'mqtt.keyFile');
     await this.outbox.start();
     for (const type of FORWARDED) this.off.push(deps.bus.on(type, (e) => this.forward(type, e)));
     for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state'] as const) {

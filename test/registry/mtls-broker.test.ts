@@ -6,7 +6,7 @@
  * expired one and a revoked one are refused; a watcher cannot command.
  */
 import test from 'ava';
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import mqtt, { type IClientOptions } from 'mqtt';
 import { Mosquitto } from '../helpers/mosquitto.js';
@@ -15,6 +15,10 @@ import { startDevice } from '../helpers/test-app.js';
 import { makeFleet, type Fleet, type Tls } from './fleet-pki.js';
 import { issueCertificate } from '../../src/registry/openssl-ca.js';
 import { revokeDevice } from '../../src/registry/device-lifecycle.js';
+import { buildService } from '../../src/service/build-service.js';
+import { parseConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { tempDir, testConfig } from '../helpers/test-config.js';
 
 let fleet: Fleet;
 let broker: Mosquitto;
@@ -134,5 +138,24 @@ test.serial('the device trusts only a broker its CA signed', async (t) => {
     t.regex(r, /refused: .*(certificate|self.signed|verify)/i);
   } finally {
     await rm(other.root, { recursive: true, force: true });
+  }
+});
+
+test.serial('the service refuses to start when its TLS private key is readable by others', async (t) => {
+  const pkg = path.join(fleet.root, 'packages', 'DEV-A');
+  const exposed = path.join(fleet.root, 'exposed.key');
+  await copyFile(path.join(pkg, 'device.key'), exposed);
+  await chmod(exposed, 0o644);
+  const dataDir = await tempDir('casecam-exposed-');
+  const small = testConfig(dataDir, { deviceId: 'DEV-A' });
+  const config = parseConfig({ ...small, mqtt: { caFile: path.join(pkg, 'ca.pem'), certFile: path.join(pkg, 'device.crt'), keyFile: exposed } });
+  const service = await buildService(config, { log: silentLogger(), uplink: { brokerUrl: broker.url } });
+  let started = false;
+  try {
+    // A failed start stops what had started (core/lifecycle.ts).
+    await t.throwsAsync(service.start().then(() => void (started = true)), { message: /mqtt\.keyFile .*exposed\.key is readable by others \(mode 0644\)/ });
+  } finally {
+    if (started) await service.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
