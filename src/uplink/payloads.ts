@@ -78,7 +78,13 @@ export const InventorySchema = z.object({
   serial: z.string().nullable(),
   software: z.object({ casecam: z.string(), node: z.string(), contract: z.string() }),
   os: z.object({ platform: z.string(), release: z.string(), arch: z.string() }),
-  storage: z.object({ path: z.string(), totalBytes: z.number() }).nullable(),
+  storage: z
+    .object({
+      path: z.string(),
+      totalBytes: z.number(),
+      encrypted: z.boolean().nullable().optional().describe('the evidence directory sits on a dm-crypt (LUKS) device; null = cannot tell (1.1.0)'),
+    })
+    .nullable(),
   cameras: z.array(z.object({ id: z.string(), template: z.string(), fps: z.number() })),
   unit: z.string().nullable(),
   site: z.string().nullable(),
