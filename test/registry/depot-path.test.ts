@@ -9,12 +9,14 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CLI, cli, run } from '../evidence/helpers.js';
 import { tempDir, testConfig } from '../helpers/test-config.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { Watcher } from '../helpers/mqtt-watch.js';
 
 const DEVICE = 'HA-COUNTER-0007';
+const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
 const CASE_ID = '淮交许〔2026〕7号';
 
 async function ok(what: string, p: Promise<{ code: number; stdout: string; stderr: string }>) {
@@ -82,6 +84,15 @@ test('registry init → provision → first start → accept → mTLS → a case
     t.is(v.code, 0, v.stderr);
     t.regex(v.stdout, new RegExp(`intact: case ${CASE_ID} from device ${DEVICE}: [1-9][0-9]* segments`));
     t.regex(v.stdout, new RegExp(`key pinned: .*${shown.fingerprint}`));
+    // The same check without casecam, as the README shows it: the key out of the registry with jq, then openssl and sha256sum.
+    const readme = await readFile(README, 'utf8');
+    const block = (marker: string) => /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(marker)))?.[1] ?? '';
+    const lines = [block('<!-- registry-key'), block('<!-- third-party-check')].join('\n').split('\n').filter((l) => l.trim() && !/^(cd |KEY=|REGISTRY=)/.test(l));
+    t.true(lines.length >= 8, lines.join('\n'));
+    const third = await run('sh', ['-e', '-c', lines.join('\n')], { cwd: bundle, env: { ...process.env, REGISTRY: reg, KEY: path.join(root, 'registered.pem') } });
+    t.is(third.code, 0, third.stdout + third.stderr);
+    t.regex(third.stdout, /accepted .* by installer, revoked: no/);
+    t.is((third.stdout.match(/Signature Verified Successfully/g) ?? []).length, 2);
     const history = JSON.parse((await ok('registry show', cli('registry', 'show', DEVICE, '--registry', reg))).stdout) as { state: string; history: Array<{ action: string }> };
     t.is(history.state, 'active');
     t.deepEqual(history.history.map((h) => h.action), ['provisioned', 'accepted']);
