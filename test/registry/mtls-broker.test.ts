@@ -6,7 +6,7 @@
  * expired one and a revoked one are refused; a watcher cannot command.
  */
 import test from 'ava';
-import { chmod, copyFile, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import mqtt, { type IClientOptions } from 'mqtt';
 import { Mosquitto } from '../helpers/mosquitto.js';
@@ -18,7 +18,9 @@ import { revokeDevice } from '../../src/registry/device-lifecycle.js';
 import { buildService } from '../../src/service/build-service.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { tempDir, testConfig } from '../helpers/test-config.js';
+import { tempDir, testConfig, waitFor } from '../helpers/test-config.js';
+import { Connection } from '../../src/uplink/connection.js';
+import { pino } from 'pino';
 
 let fleet: Fleet;
 let broker: Mosquitto;
@@ -129,14 +131,36 @@ test.serial('a fleet watcher reads but cannot command a device', async (t) => {
   }
 });
 
-test.serial('the device trusts only a broker its CA signed', async (t) => {
+test.serial('the device’s connection trusts only a broker its CA signed', async (t) => {
   const other = await makeFleet();
+  const pkg = path.join(fleet.root, 'packages', 'DEV-A');
+  const lines: Array<{ msg?: string; error?: string }> = [];
+  const log = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as { msg?: string; error?: string }) });
+  let connected = false;
+  // The device's own certificate, but the CA of another fleet: the broker's certificate does not verify.
+  const conn = new Connection({
+    url: broker.url,
+    clientId: 'casecam-DEV-A',
+    protocolVersion: 5,
+    keepaliveSeconds: 5,
+    caFile: other.store.caCert,
+    certFile: path.join(pkg, 'device.crt'),
+    keyFile: path.join(pkg, 'device.key'),
+    reconnectInitialMs: 100,
+    reconnectMaxMs: 500,
+    will: { topic: 'casecam/DEV-A/status', payload: 'offline' },
+    log,
+    onConnect: () => void (connected = true),
+    onDisconnect: () => undefined,
+    onMessage: () => undefined,
+  });
   try {
-    const otherCa = await readFile(other.store.caCert);
-    // The device's own certificate, but the CA of another fleet: the broker's certificate does not verify.
-    const r = await attempt({ ca: otherCa, cert: tlsA.cert, key: tlsA.key, clientId: 'wrong-ca' });
-    t.regex(r, /refused: .*(certificate|self.signed|verify)/i);
+    conn.start();
+    const refusal = await waitFor(() => lines.find((l) => l.msg === 'broker connection error'), 30_000, 'a connection error');
+    t.regex(refusal.error ?? '', /certificate|self.signed|verify/i);
+    t.false(connected);
   } finally {
+    await conn.stop();
     await rm(other.root, { recursive: true, force: true });
   }
 });
