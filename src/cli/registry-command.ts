@@ -8,7 +8,7 @@ import { initRegistry, openRegistry } from '../registry/registry-init.js';
 import { acceptDevice, retireDevice, revokeDevice } from '../registry/device-lifecycle.js';
 import { renewCertificate } from '../registry/provision.js';
 import { refreshCrl } from '../registry/crl.js';
-import { issueRole, ROLES, type Role } from '../registry/roles.js';
+import { issueRole, listRoles, revokeRole, ROLES, type Role } from '../registry/roles.js';
 import { writeBrokerFiles } from '../registry/broker-files.js';
 import { writeAtomic } from '../registry/registry-store.js';
 import { actor, positiveInt } from './provision-command.js';
@@ -29,6 +29,8 @@ const HELP = `usage: casecam registry <step> --registry DIR [options]
   crl [--out FILE]                                rewrite ca/crl.pem (valid 30 days; copy it to the broker)
   role watcher|command|archive --holder NAME --out DIR [--days 365]
                                                   a certificate for a fleet role (see provisioning/mosquitto/acl.conf)
+  roles [--json]                                  every role certificate issued, its holder and serial
+  revoke-role SERIAL --reason TEXT                a role certificate into the CRL (a holder who left)
   broker --host HOST [--host …] --out DIR [--port 8883] [--days 825]
                                                   mosquitto files: casecam.conf, ca.pem, server cert, crl.pem, acl.conf
 Every step takes --by NAME (default: the OS user); the device's history records who and when.`;
@@ -66,7 +68,7 @@ export const registryCommand: Command = {
       return 0;
     }
     const [step, arg, ...extra] = positionals;
-    if (!step) throw new CasecamError('usage', 'expected a step: init, list, show, accept, revoke, retire, renew, crl, role, broker');
+    if (!step) throw new CasecamError('usage', 'expected a step: init, list, show, accept, revoke, retire, renew, crl, role, roles, revoke-role, broker');
     if (extra.length) throw new CasecamError('usage', `unexpected argument "${extra[0]}"`);
     const dir = required(values.registry, '--registry');
     const by = actor(values.by);
@@ -141,6 +143,18 @@ export const registryCommand: Command = {
         await writeAtomic(path.join(outDir, `${role}.key`), issued.keyPem, 0o600);
         await writeAtomic(path.join(outDir, 'ca.pem'), await readFile(store.caCert), 0o644);
         console.log(`issued ${entry.commonName} to ${entry.holder}: certificate ${entry.certificate.serial} in ${outDir}`);
+        return 0;
+      }
+      case 'roles': {
+        const all = await listRoles(store);
+        if (values.json) console.log(JSON.stringify(all));
+        else for (const r of all) console.log(`${r.certificate.serial}\t${r.commonName}\t${r.holder}\t${r.certificate.revokedAt ? `revoked ${r.certificate.revokedAt}` : `valid until ${r.certificate.notAfter}`}`);
+        return 0;
+      }
+      case 'revoke-role': {
+        const r = await revokeRole(store, needArg('a certificate SERIAL (casecam registry roles)'), { reason: required(values.reason, '--reason'), by, now });
+        await refreshCrl(store);
+        console.log(`revoked ${r.commonName} of ${r.holder} (${r.certificate.serial}): in ${store.crl}; copy it to the broker and restart it`);
         return 0;
       }
       case 'broker': {

@@ -26,6 +26,8 @@ export const RoleEntrySchema = z.object({
   holder: z.string().min(1),
   issuedBy: z.string().min(1),
   certificate: CertificateSchema,
+  revokedBy: z.string().optional(),
+  revokedFor: z.string().optional(),
 });
 export type RoleEntry = z.infer<typeof RoleEntrySchema>;
 
@@ -50,4 +52,19 @@ export async function listRoles(store: RegistryStore): Promise<RoleEntry[]> {
   const dir = path.join(store.dir, 'roles');
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
   return Promise.all(names.map(async (n) => RoleEntrySchema.parse(JSON.parse(await readFile(path.join(dir, n), 'utf8')))));
+}
+
+/** Revoke a role certificate by its serial; the caller rewrites the CRL. */
+export async function revokeRole(store: RegistryStore, serial: string, o: { reason: string; by: string; now: Date }): Promise<RoleEntry> {
+  const id = serial.toUpperCase();
+  if (!/^[0-9A-F]+$/.test(id)) throw new CasecamError('usage', `"${serial}" is not a certificate serial (hex)`);
+  const file = path.join(store.dir, 'roles', `${id}.json`);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new CasecamError('usage', `no role certificate ${id} in the registry`);
+  });
+  const entry = RoleEntrySchema.parse(JSON.parse(text));
+  if (entry.certificate.revokedAt) throw new CasecamError('usage', `role certificate ${id} was already revoked at ${entry.certificate.revokedAt}`);
+  const revoked: RoleEntry = { ...entry, certificate: { ...entry.certificate, revokedAt: o.now.toISOString(), revokedReason: 'affiliationChanged' }, revokedBy: o.by, revokedFor: o.reason };
+  await writeAtomic(file, JSON.stringify(RoleEntrySchema.parse(revoked), null, 2) + '\n', 0o644);
+  return revoked;
 }

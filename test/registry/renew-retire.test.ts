@@ -11,6 +11,9 @@ import { Mosquitto } from '../helpers/mosquitto.js';
 import { makeFleet } from './fleet-pki.js';
 import { renewCertificate } from '../../src/registry/provision.js';
 import { retireDevice } from '../../src/registry/device-lifecycle.js';
+import { revokeRole } from '../../src/registry/roles.js';
+import { refreshCrl } from '../../src/registry/crl.js';
+import { X509Certificate } from 'node:crypto';
 
 function attempt(url: string, opts: IClientOptions): Promise<string> {
   return new Promise((resolve) => {
@@ -25,7 +28,7 @@ function attempt(url: string, opts: IClientOptions): Promise<string> {
   });
 }
 
-test('renew supersedes the old certificate; retire shuts the device out', async (t) => {
+test('renew supersedes the old certificate; retire shuts the device out; a revoked role certificate is refused', async (t) => {
   const fleet = await makeFleet();
   const broker = await Mosquitto.start({ extraLines: await fleet.brokerLines() });
   const crlToBroker = async () => {
@@ -47,6 +50,15 @@ test('renew supersedes the old certificate; retire shuts the device out', async 
     await retireDevice(fleet.store, 'REN-01', { reason: 'end of service life', by: 'depot', now: new Date() });
     await crlToBroker();
     t.regex(await attempt(broker.url, { ...fresh, clientId: 'new-2' }), /^refused/, 'a retired device');
+
+    // A watcher who left: its certificate goes into the CRL.
+    const watcher = await fleet.roleTls('watcher');
+    t.is(await attempt(broker.url, { ...watcher, clientId: 'watcher-1' }), 'connected');
+    const serial = new X509Certificate(watcher.cert).serialNumber;
+    await revokeRole(fleet.store, serial, { reason: 'left the unit', by: 'depot', now: new Date() });
+    await refreshCrl(fleet.store);
+    await crlToBroker();
+    t.regex(await attempt(broker.url, { ...watcher, clientId: 'watcher-2' }), /^refused/, 'a revoked role certificate');
 
     const e = (await fleet.store.get('REN-01'))!;
     t.is(e.state, 'retired');
