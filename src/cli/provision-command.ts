@@ -70,7 +70,7 @@ device at first start; accept it with casecam registry accept.
     if (kind !== 'vehicle' && kind !== 'counter') throw new CasecamError('usage', '--kind must be vehicle or counter');
     const store = await openRegistry(required(values.registry, '--registry'));
     const outDir = path.resolve(required(values.out, '--out'));
-    const entry = await provisionDevice(store, {
+    const entry = await store.exclusive(() => provisionDevice(store, {
       deviceId: required(values.device, '--device'),
       kind,
       unit: values.unit,
@@ -86,7 +86,7 @@ device at first start; accept it with casecam registry accept.
       force: values.force ?? false,
       by: actor(values.by),
       now: new Date(),
-    });
+    }));
     const cert = entry.certificates.at(-1)!;
     console.log(`provisioned ${entry.deviceId} (pending): certificate ${cert.serial} valid until ${cert.notAfter}; package in ${outDir}`);
     return 0;

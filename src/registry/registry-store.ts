@@ -13,8 +13,11 @@
  *   stored history, entry for entry, is refused.
  * - Writes are atomic and durable (temp file, fsync, rename, fsync of the directory),
  *   so a power cut leaves the old document or the new one, never half of one.
+ * - One step at a time: every command that changes the registry runs inside
+ *   `exclusive()`, which holds <dir>/.lock (created with O_EXCL), so two people
+ *   provisioning the same ID at once cannot both succeed.
  */
-import { open, readFile, readdir, rename } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CasecamError, errorMessage } from '../core/errors.js';
@@ -87,6 +90,26 @@ export class RegistryStore {
       if (entry) out.push(entry);
     }
     return out;
+  }
+
+  /** Run one registry step holding <dir>/.lock; a second step meanwhile is refused, not queued. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const lock = path.join(this.dir, '.lock');
+    let fh;
+    try {
+      fh = await open(lock, 'wx', 0o644);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new CasecamError('storage', `cannot lock the registry: ${errorMessage(err)}`);
+      const holder = await readFile(lock, 'utf8').catch(() => '?');
+      throw new CasecamError('usage', `another registry step is running (${lock}: ${holder.trim()}); if none is, remove that file`);
+    }
+    try {
+      await fh.writeFile(`pid ${process.pid} since ${new Date().toISOString()}\n`);
+      await fh.close();
+      return await fn();
+    } finally {
+      await rm(lock, { force: true });
+    }
   }
 
   async put(entry: DeviceEntry): Promise<void> {

@@ -101,6 +101,22 @@ test('the store refuses a write that rewrites a device’s history', async (t) =
   }
 });
 
+test('two people provisioning the same ID at once: exactly one succeeds', async (t) => {
+  const root = await tempDir('casecam-registry-');
+  try {
+    const reg = path.join(root, 'registry');
+    t.is((await cli('registry', 'init', '--registry', reg, '--name', 'CA')).code, 0);
+    const both = await Promise.all(
+      ['a', 'b'].map((who) => cli('provision', '--registry', reg, '--device', 'RACE-1', '--kind', 'counter', '--broker', 'mqtts://b:8883', '--out', path.join(root, who), '--by', who)),
+    );
+    t.deepEqual(both.map((r) => r.code).sort(), [0, 2], both.map((r) => r.stderr).join(' | '));
+    for (const r of both.filter((r) => r.code !== 0)) t.regex(r.stderr, /another registry step is running|already provisioned/);
+    t.is((await entryOf(reg, 'RACE-1')).history.length, 1);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
 test('registry commands have --help and give one-line errors', async (t) => {
   for (const cmd of [['registry'], ['provision'], ['keys']]) {
     const h = await cli(...cmd, '--help');
