@@ -55,7 +55,14 @@ export const HealthSchema = z.object({
   uptimeSeconds: z.number(),
   cpu: z.object({ loadPercent: z.number().nullable(), temperatureC: z.number().nullable() }),
   memory: z.object({ totalBytes: z.number(), usedBytes: z.number(), availableBytes: z.number() }),
-  disk: z.object({ path: z.string(), totalBytes: z.number(), freeBytes: z.number() }).nullable(),
+  disk: z
+    .object({
+      path: z.string(),
+      totalBytes: z.number(),
+      freeBytes: z.number(),
+      encrypted: z.boolean().nullable().optional().describe('the evidence directory sits on a dm-crypt (LUKS) device; null = cannot tell (1.1.0)'),
+    })
+    .nullable(),
   recording: z.object({
     minutesLeft: z.number().nullable().describe('free evidence space / recent bytes per second; null until measured'),
     bytesPerSecond: z.number().nullable(),
