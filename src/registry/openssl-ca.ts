@@ -51,7 +51,7 @@ export function certFingerprint(pem: string | Buffer): string {
 
 export async function createCa(ca: CaFiles, name: string, days: number): Promise<void> {
   await mkdir(path.dirname(ca.key), { recursive: true, mode: 0o700 });
-  await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', ca.key, '-out', ca.cert, '-days', String(days), '-subj', `/CN=${subjectValue(name)}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', ca.key, '-out', ca.cert, '-days', String(days), '-subj', `/CN=${subjectValue(name)}`, '-utf8', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   await chmod(ca.key, 0o600);
 }
 

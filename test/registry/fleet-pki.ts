@@ -29,7 +29,7 @@ export interface Fleet {
 export async function makeFleet(): Promise<Fleet> {
   const root = await tempDir('casecam-fleet-');
   const now = () => new Date();
-  const store = await initRegistry(path.join(root, 'registry'), { name: 'Test fleet CA', by: 'test depot', now: now(), days: 2 });
+  const store = await initRegistry(path.join(root, 'registry'), { name: '测试执法车队 CA', by: 'test depot', now: now(), days: 2 });
   const pkg = (id: string) => path.join(root, 'packages', id);
   return {
     root,
