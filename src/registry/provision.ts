@@ -142,7 +142,7 @@ function mosquittoLines(deviceId: string, serial: string): string {
     '# use_identity_as_username makes the CN the user name, and the pattern ACL',
     `# (casecam/%u/…) lets this device write casecam/${deviceId}/{status,state,health,inventory,events,cmd/reply}`,
     `# and read casecam/${deviceId}/cmd, nothing else. Copy the registry's ca/crl.pem to the broker after`,
-    '# every revocation and renewal, and send mosquitto SIGHUP or restart it.',
+    '# every revocation and renewal, and restart mosquitto (it reads the CRL when it starts).',
     '',
   ].join('\n');
 }
