@@ -22,6 +22,8 @@ export interface MosquittoOptions {
   tls?: { ca: string; cert: string; key: string };
   /** Also an MQTT-over-WebSockets listener on another free port (Debian's mosquitto serves websockets only beside a plain listener). */
   websockets?: boolean;
+  /** Configuration lines added after the listener (e.g. the ones `casecam registry broker` writes). */
+  extraLines?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -47,6 +49,7 @@ export class Mosquitto {
     readonly port: number,
     private readonly confFile: string,
     private readonly tls: boolean,
+    private readonly tlsByLines = false,
   ) {}
 
   get wsUrl(): string {
@@ -55,7 +58,7 @@ export class Mosquitto {
   }
 
   get url(): string {
-    return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
+    return `${this.tls || this.tlsByLines ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   static async start(opts: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -78,12 +81,13 @@ export class Mosquitto {
       await writeFile(acl, opts.acl);
       lines.push(`acl_file ${acl}`);
     }
+    if (opts.extraLines) lines.push(...opts.extraLines);
     // Last: the lines after a listener line configure that listener.
     const wsPort = opts.websockets ? await freePort() : undefined;
     if (wsPort !== undefined) lines.push(`listener ${wsPort} 127.0.0.1`, 'protocol websockets');
     const confFile = path.join(dir, 'mosquitto.conf');
     await writeFile(confFile, lines.join('\n') + '\n');
-    const m = new Mosquitto(dir, port, confFile, opts.tls !== undefined);
+    const m = new Mosquitto(dir, port, confFile, opts.tls !== undefined, opts.extraLines?.some((l) => l.startsWith('certfile ')) ?? false);
     m.wsPort = wsPort;
     await m.launch();
     return m;
