@@ -15,8 +15,9 @@ import { journalCommand } from './journal-command.js';
 import { registryCommand } from './registry-command.js';
 import { provisionCommand } from './provision-command.js';
 import { keysCommand } from './keys-command.js';
+import { fleetCommand } from './fleet-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, registryCommand, provisionCommand, keysCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, registryCommand, provisionCommand, keysCommand, fleetCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

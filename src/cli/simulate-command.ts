@@ -11,6 +11,7 @@ import { MqttCommander } from '../../simulator/mqtt-commander.js';
 import { runScenario, type ScenarioReport } from '../../simulator/run-scenario.js';
 import { counterDay, patrolStop } from '../../simulator/scenarios.js';
 import { NmeaReplay } from '../../simulator/nmea-replay.js';
+import { simulateFleetCommand } from './simulate-fleet-command.js';
 
 const DEFAULT_NMEA = fileURLToPath(new URL('../../../simulator/nmea/patrol-nanjing.nmea', import.meta.url));
 
@@ -23,8 +24,9 @@ function int(value: string | undefined, flag: string, def: number, min = 0): num
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'drive a running service through a counter day or a patrol',
+  summary: 'drive a running service through a counter day or a patrol; simulate a fleet',
   help: `usage: casecam simulate counter|patrol [options]
+       casecam simulate fleet --devices N --broker URL [--seed S]  (see casecam simulate fleet --help)
 
 Sends the scenario's commands to a running casecam over MQTT (topic casecam/<id>/cmd)
 and waits for each reply; exits 0 when every step was accepted.
@@ -45,6 +47,7 @@ patrol:
   --nmea-interval-ms MS one NMEA epoch every MS (default 1000)
   --lead-ms MS          GPS replay before the first command (default 3000)`,
   async run(argv) {
+    if (argv[0] === 'fleet') return simulateFleetCommand.run(argv.slice(1));
     const { values, positionals } = parse(
       argv,
       {

@@ -46,6 +46,10 @@ export async function inventoryReport(
     unit: config.unit ?? null,
     site: config.site ?? null,
     provisionedAt: provisionedAt ?? null,
+    // Archive fields (contract 1.2.0) this service cannot know yet: null, not made up.
+    plate: null,
+    firmware: null,
+    maintenance: null,
     evidenceKey: evidenceKey ? { fingerprint: evidenceKey.fingerprint, publicKeyPem: evidenceKey.publicPem } : null,
     ts: clock.now(),
   };

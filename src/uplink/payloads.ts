@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
 
-export const CONTRACT_VERSION = '1.1.0';
+export const CONTRACT_VERSION = '1.2.0';
 
 const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
 
@@ -84,7 +84,7 @@ export const HealthSchema = z.object({
 
 export const InventorySchema = z.object({
   deviceId: z.string(),
-  kind: z.enum(['vehicle', 'counter']),
+  kind: z.enum(['vehicle', 'counter', 'body-worn', 'collector', 'server']).describe('vehicle-mounted, fixed-site counter, body-worn, data collection device, server (1.2.0 added the last three)'),
   model: z.string(),
   serial: z.string().nullable(),
   software: z.object({ casecam: z.string(), node: z.string(), contract: z.string() }),
@@ -100,6 +100,18 @@ export const InventorySchema = z.object({
   unit: z.string().nullable(),
   site: z.string().nullable(),
   provisionedAt: z.string().nullable(),
+  // 1.2.0: what the fleet's equipment archive needs; optional so older devices still parse.
+  plate: z.string().nullable().optional().describe('vehicle plate of a vehicle-mounted device (1.2.0)'),
+  firmware: z.string().nullable().optional().describe('board firmware / OS image version (1.2.0)'),
+  maintenance: z
+    .object({
+      lastServicedAt: z.string().nullable().describe('ISO date of the last regular maintenance'),
+      dueAt: z.string().nullable().describe('ISO date the next maintenance is due'),
+      replaceBy: z.string().nullable().describe('ISO date the device is due for replacement'),
+    })
+    .nullable()
+    .optional()
+    .describe('maintenance schedule (1.2.0)'),
   /** The device's Ed25519 evidence key, for `casecam registry accept` (1.1.0; optional so 1.0.0 devices still parse). */
   evidenceKey: z
     .object({

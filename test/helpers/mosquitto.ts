@@ -20,6 +20,8 @@ export interface MosquittoOptions {
   persistence?: boolean;
   /** A TLS listener (mqtts://) with these PEM files; clients must present a certificate signed by `ca`. */
   tls?: { ca: string; cert: string; key: string };
+  /** Also an MQTT-over-WebSockets listener on another free port (Debian's mosquitto serves websockets only beside a plain listener). */
+  websockets?: boolean;
   /** Configuration lines added after the listener (e.g. the ones `casecam registry broker` writes). */
   extraLines?: string[];
 }
@@ -39,6 +41,9 @@ export class Mosquitto {
   private proc: ChildProcess | undefined;
   private log = '';
 
+  /** The WebSockets listener's port when started with `websockets: true`. */
+  wsPort: number | undefined;
+
   private constructor(
     readonly dir: string,
     readonly port: number,
@@ -46,6 +51,11 @@ export class Mosquitto {
     private readonly tls: boolean,
     private readonly tlsByLines = false,
   ) {}
+
+  get wsUrl(): string {
+    if (this.wsPort === undefined) throw new Error('this mosquitto has no websockets listener');
+    return `ws://127.0.0.1:${this.wsPort}`;
+  }
 
   get url(): string {
     return `${this.tls || this.tlsByLines ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
@@ -72,9 +82,13 @@ export class Mosquitto {
       lines.push(`acl_file ${acl}`);
     }
     if (opts.extraLines) lines.push(...opts.extraLines);
+    // Last: the lines after a listener line configure that listener.
+    const wsPort = opts.websockets ? await freePort() : undefined;
+    if (wsPort !== undefined) lines.push(`listener ${wsPort} 127.0.0.1`, 'protocol websockets');
     const confFile = path.join(dir, 'mosquitto.conf');
     await writeFile(confFile, lines.join('\n') + '\n');
     const m = new Mosquitto(dir, port, confFile, opts.tls !== undefined, opts.extraLines?.some((l) => l.startsWith('certfile ')) ?? false);
+    m.wsPort = wsPort;
     await m.launch();
     return m;
   }
@@ -86,7 +100,7 @@ export class Mosquitto {
     // Bounded wait for the port to accept connections.
     for (let i = 0; i < 100; i++) {
       if (proc.exitCode !== null) throw new Error(`mosquitto exited: ${this.log}`);
-      if (await canConnect(this.port)) return;
+      if ((await canConnect(this.port)) && (this.wsPort === undefined || (await canConnect(this.wsPort)))) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`mosquitto did not listen on ${this.port}: ${this.log}`);
