@@ -7,6 +7,7 @@ import { simulatedCounterConfig } from '../config/simulated.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { App } from '../app.js';
 import { wireUplink } from '../uplink/wire-uplink.js';
+import { wireOffload } from '../offload/wire-offload.js';
 import { withSerialDevices } from '../hw/serial-flags.js';
 
 export const runCommand: Command = {
@@ -59,6 +60,7 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
       brokerUrl: values.broker,
       // The MQTT `claim` command files a past interval under a case (docs/evidence.md).
       claim: (req) => app.recorder.sessions.claimInterval(req),
+      offload: wireOffload(app),
       gps: () => {
         const health = app.hardware.gpsHealth();
         return health && { ...health, clockOffsetMs: app.hardware.gps?.clockOffsetMs() ?? null };

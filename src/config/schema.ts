@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
 import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
+import { OffloadConfigSchema } from '../offload/offload-config.js';
 
 export const ChannelIdSchema = z
   .string()
@@ -83,6 +84,8 @@ export const ConfigSchema = z.object({
   gpio: GpioConfigSchema.optional(),
   /** Serial GPS and barcode scanner (docs/hardware.md). */
   serial: SerialConfigSchema.optional(),
+  /** Upload of closed cases to an S3-compatible bucket (docs/offload.md). */
+  offload: OffloadConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
 
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '1.1.0';
 
 const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
 
@@ -91,7 +91,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, outbox.dropped'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.queued, offload.progress, offload.uploaded, offload.confirmed, offload.failed, operator.action, outbox.dropped'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());
@@ -148,6 +148,36 @@ export const CommandSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ ...base, action: z.literal('state.get') }).strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('incident'),
+      kind: z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/, 'an incident kind such as "violent-resistance" or "emergency"'),
+      caseId: CaseIdSchema.optional(),
+      note: shortText(1024).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('offload.confirm'),
+      caseId: CaseIdSchema,
+      receipt: z.string().min(1).max(1024).optional().describe('key of receipt.json in the bucket'),
+      files: z
+        .array(z.object({ file: z.string().min(1).max(256), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256, 64 lower-case hex digits') }).strict())
+        .min(1)
+        .max(100)
+        .describe('verified files (bundle paths) and their SHA-256; a large case is confirmed in several commands'),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('offload.reject'),
+      caseId: CaseIdSchema,
+      problems: z.array(z.object({ file: z.string().min(1).max(256).optional(), reason: shortText(1024) }).strict()).min(1).max(50),
+    })
+    .strict(),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandAction = Command['action'];

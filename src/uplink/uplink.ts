@@ -21,7 +21,7 @@ import { Connection, RefusedByBroker } from './connection.js';
 import { Outbox, type DropReport } from './outbox.js';
 import type { OutboxItem } from '../store/outbox-record.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
-import type { ClaimHandler } from './commands/context.js';
+import type { ClaimHandler, OffloadCommands } from './commands/context.js';
 import { AlarmTracker } from './alarm-tracker.js';
 import { RecordingRate } from './recording-rate.js';
 import { healthReport, type GpsProvider } from './health-report.js';
@@ -39,6 +39,7 @@ export interface UplinkDeps {
   log: Logger;
   gps?: GpsProvider;
   claim?: ClaimHandler;
+  offload?: OffloadCommands;
 }
 
 /** Bus events published on `events`; case and alarm events are never dropped. */
@@ -51,7 +52,11 @@ const FORWARDED = [
   'alarm.raised',
   'alarm.cleared',
   'storage.evicted',
+  'offload.queued',
+  'offload.progress',
+  'offload.uploaded',
   'offload.confirmed',
+  'offload.failed',
   'operator.action',
 ] as const;
 
@@ -84,6 +89,7 @@ export class Uplink {
         bus: deps.bus,
         clock: deps.clock,
         claim: deps.claim,
+        offload: deps.offload,
       },
       deps.log,
     );

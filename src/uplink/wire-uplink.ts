@@ -5,7 +5,7 @@
 import type { App } from '../app.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import type { GpsProvider } from './health-report.js';
-import type { ClaimHandler } from './commands/context.js';
+import type { ClaimHandler, OffloadCommands } from './commands/context.js';
 import { mqttConfig, type MqttConfig } from './uplink-config.js';
 import { Uplink } from './uplink.js';
 
@@ -16,6 +16,7 @@ export interface WireOptions {
   embedded?: boolean;
   gps?: GpsProvider;
   claim?: ClaimHandler;
+  offload?: OffloadCommands;
 }
 
 export function wireUplink(app: App, opts: WireOptions = {}): { uplink: Uplink; broker?: EmbeddedBroker } {
@@ -41,7 +42,7 @@ export function wireUplink(app: App, opts: WireOptions = {}): { uplink: Uplink; 
     };
   }
   const { recorder } = app;
-  const uplink = new Uplink({ config, mqtt, recorder, bus: recorder.bus, clock: recorder.clock, log, gps: opts.gps, claim: opts.claim });
+  const uplink = new Uplink({ config, mqtt, recorder, bus: recorder.bus, clock: recorder.clock, log, gps: opts.gps, claim: opts.claim, offload: opts.offload });
   app.add(uplink);
   return { uplink, broker };
 }

@@ -19,12 +19,20 @@ export interface ClaimRequest {
  */
 export type ClaimHandler = (req: ClaimRequest) => Promise<unknown>;
 
+/** The uploader's side of the offload commands (src/offload/), when offload is configured. */
+export interface OffloadCommands {
+  enqueue(caseId: string, incident: boolean): Promise<unknown>;
+  confirm(req: { caseId: string; receipt?: string; files: Array<{ file: string; sha256: string }> }): Promise<unknown>;
+  reject(req: { caseId: string; problems: Array<{ file?: string; reason: string }> }): Promise<unknown>;
+}
+
 export interface CommandContext {
   sessions: () => Pick<CaseSessions, 'open' | 'marker' | 'close'>;
   state: () => RecorderState;
   bus: Bus;
   clock: Clock;
   claim?: ClaimHandler;
+  offload?: OffloadCommands;
 }
 
 export type Handler<A extends CommandAction> = (cmd: Extract<Command, { action: A }>, ctx: CommandContext) => Promise<unknown>;

@@ -23,6 +23,8 @@ import { marker } from './marker.js';
 import { alarm } from './alarm.js';
 import { claim } from './claim.js';
 import { stateGet } from './state-get.js';
+import { incident } from './incident.js';
+import { offloadConfirm, offloadReject } from './offload-confirm.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
 const REMEMBERED_REQUESTS = 2000;
@@ -36,6 +38,9 @@ const handlers: HandlerTable = {
   alarm,
   claim,
   'state.get': stateGet,
+  incident,
+  'offload.confirm': offloadConfirm,
+  'offload.reject': offloadReject,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

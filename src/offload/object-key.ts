@@ -1,0 +1,28 @@
+/**
+ * The published S3 layout: `<prefix>/<category>/<unit>/<deviceId>/<caseId>/<file>`,
+ * where `<file>` is the bundle path (`manifest.json`, `media/cam1/…mkv`, …) and
+ * `receipt.json` / `receipt.sig` are written beside them by `casecam archive`.
+ * Case IDs are free text but never a path (checked where they enter), so they are
+ * used as one key segment as they are (UTF-8).
+ */
+export const NO_UNIT = 'no-unit';
+
+export interface CaseLocation {
+  prefix: string;
+  category: string;
+  unit?: string;
+  deviceId: string;
+  caseId: string;
+}
+
+export function caseKeyBase(loc: CaseLocation): string {
+  return [loc.prefix, loc.category, loc.unit ? safeSegment(loc.unit) : NO_UNIT, loc.deviceId, loc.caseId].join('/');
+}
+
+/** A unit name is free text from the config; a "/" in it must not add a level. */
+function safeSegment(s: string): string {
+  return s.replace(/[/\\]/g, '_');
+}
+
+export const RECEIPT_FILE = 'receipt.json';
+export const RECEIPT_SIG_FILE = 'receipt.sig';
