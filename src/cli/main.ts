@@ -11,8 +11,10 @@ import { caseCommand } from './case-command.js';
 import { verifyCommand } from './verify-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { journalCommand } from './journal-command.js';
+import { archiveCommand } from './archive-command.js';
+import { offloadCommand } from './offload-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, archiveCommand, offloadCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -26,3 +26,22 @@ function safeSegment(s: string): string {
 
 export const RECEIPT_FILE = 'receipt.json';
 export const RECEIPT_SIG_FILE = 'receipt.sig';
+
+/**
+ * The centre's index of receipts, one small object per verified case, so cases are
+ * found without listing media objects: `<prefix>/_receipts/<category>/<unit>/<deviceId>/<caseId>.json`.
+ */
+export function receiptIndexKey(keyBase: string): string {
+  const parts = keyBase.split('/');
+  const tail = parts.slice(-4);
+  return [...parts.slice(0, -4), '_receipts', ...tail].join('/') + '.json';
+}
+
+export function receiptIndexPrefix(prefix: string, filter: { category?: string; unit?: string; deviceId?: string } = {}): string {
+  const parts = [prefix, '_receipts'];
+  for (const p of [filter.category, filter.unit, filter.deviceId]) {
+    if (p === undefined) break;
+    parts.push(p);
+  }
+  return parts.join('/') + '/';
+}

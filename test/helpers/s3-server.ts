@@ -66,8 +66,8 @@ export class S3Server {
   }
 
   /** Overwrite an object (tampering, as someone with write access to the bucket could). */
-  async put(s3: S3Client, key: string, body: Buffer): Promise<void> {
-    await s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
+  async put(s3: S3Client, key: string, body: Buffer, metadata?: Record<string, string>): Promise<void> {
+    await s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, Metadata: metadata }));
   }
 
   async stop(): Promise<void> {
