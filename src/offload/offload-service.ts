@@ -21,6 +21,8 @@ import { errorMessage } from '../core/errors.js';
 import type { Recorder } from '../recorder.js';
 import type { OffloadConfig } from './offload-config.js';
 import type { OffloadCase, OffloadObject } from './offload-record.js';
+import type { SegmentRecord } from '../store/records.js';
+import { caseSegments } from '../export/bundle-export.js';
 import { caseKeyBase } from './object-key.js';
 import { makeS3Client } from './s3-client.js';
 import { Throttle, backoffMs } from './throttle.js';
@@ -98,12 +100,12 @@ export class OffloadService {
       const c = await this.deps.recorder.store.cases.get(caseId);
       const category = incident || row?.incident ? 'incident' : (this.deps.config.categories[c?.kind ?? ''] ?? c?.kind ?? 'uncategorized');
       const keyBase = caseKeyBase({ prefix: this.deps.config.prefix, category, unit: c?.unit ?? this.deps.unit, deviceId: this.deps.deviceId, caseId });
-      if (row && row.keyBase === keyBase) return row.status === 'confirmed' && !incident ? row : { ...row, incident: row.incident || incident };
+      if (row && row.keyBase === keyBase) return this.withSealed(row.status === 'confirmed' && !incident ? row : { ...row, incident: row.incident || incident });
       // New, or re-categorised (a routine case became an incident): every object goes under the new key.
       const objects = Object.fromEntries(Object.entries(row?.objects ?? {}).map(([f, o]) => [f, { ...o, done: false, uploadId: undefined, parts: [] }]));
       const next: OffloadCase = { caseId, category, incident: incident || row?.incident === true, status: 'queued', queuedAt: row?.queuedAt ?? this.deps.clock.now(), keyBase, objects, attempts: 0, stagedDir: row?.stagedDir, manifestSha256: row?.manifestSha256 };
       this.deps.bus.emit('offload.queued', { caseId, category, incident: next.incident, at: this.deps.clock.now() });
-      return next;
+      return this.withSealed(next);
     });
   }
 
@@ -123,19 +125,32 @@ export class OffloadService {
     return summarize(await this.table.values());
   }
 
+  /** An incident case uploads its segments as they are sealed, before the case closes. */
   private segmentSealed(segmentId: string, caseIds: string[]): Promise<void> {
     return this.serial(async () => {
       for (const caseId of caseIds) {
         const row = await this.table.get(caseId);
         if (!row?.incident || row.stagedDir) continue;
         const seg = await this.deps.recorder.store.segments.get(segmentId);
-        if (!seg) continue;
-        const file = `media/${seg.channel}/${seg.id}.mkv`;
-        const obj: OffloadObject = { source: path.join(this.deps.recorder.paths.evidenceDir, seg.file), sha256: seg.sha256, bytes: seg.bytes, done: false, parts: [] };
-        if (!row.objects[file]) await this.table.put(caseId, { ...row, objects: { ...row.objects, [file]: obj } });
+        if (seg) await this.table.put(caseId, this.addSegments(row, [seg]));
       }
       this.wake();
     });
+  }
+
+  /** An incident row not yet staged gets the segments already sealed for its case (the pre-record). */
+  private async withSealed(row: OffloadCase): Promise<OffloadCase> {
+    if (!row.incident || row.stagedDir) return row;
+    return this.addSegments(row, (await caseSegments(this.deps.recorder.store, row.caseId)).filter((s) => s.evictedAt === undefined));
+  }
+
+  private addSegments(row: OffloadCase, segs: SegmentRecord[]): OffloadCase {
+    const objects = { ...row.objects };
+    for (const seg of segs) {
+      const file = `media/${seg.channel}/${seg.id}.mkv`;
+      objects[file] ??= { source: path.join(this.deps.recorder.paths.evidenceDir, seg.file), sha256: seg.sha256, bytes: seg.bytes, done: false, parts: [] };
+    }
+    return { ...row, objects };
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
