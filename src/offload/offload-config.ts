@@ -37,6 +37,8 @@ export const OffloadConfigSchema = z
      * cases go on any network.
      */
     routineInterfaces: z.array(z.string().regex(/^[A-Za-z0-9*._-]{1,32}$/)).default([]),
+    /** The longest interval one `footage.upload` command may ask for. */
+    footageMaxSeconds: z.number().int().min(10).max(24 * 3600).default(3600),
     retryInitialMs: z.number().int().min(10).max(60_000).default(1000),
     retryMaxMs: z.number().int().min(100).max(3_600_000).default(300_000),
     /** Case kind → storage category (object key and retention class); unlisted kinds keep their kind. */

@@ -65,6 +65,10 @@ export class OffloadService {
     this.throttle = new Throttle(deps.config.maxBytesPerSecond);
   }
 
+  get footageMaxSeconds(): number {
+    return this.deps.config.footageMaxSeconds;
+  }
+
   get target(): string {
     return `s3://${this.deps.config.bucket}/${this.deps.config.prefix}`;
   }

@@ -160,6 +160,16 @@ export const CommandSchema = z.discriminatedUnion('action', [
   z
     .object({
       ...base,
+      action: z.literal('footage.upload'),
+      channel: z.string().min(1).max(32).optional().describe('a channel ID to report on; the case files every channel of the interval'),
+      from: epochMs,
+      to: epochMs,
+      reason: shortText(1024),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
       action: z.literal('offload.confirm'),
       caseId: CaseIdSchema,
       receipt: z.string().min(1).max(1024).optional().describe('key of receipt.json in the bucket'),

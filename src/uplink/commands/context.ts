@@ -11,6 +11,8 @@ export interface ClaimRequest {
   to: number;
   reason?: string;
   source: string;
+  /** Kind of a case the claim creates (e.g. `footage-request`). */
+  kind?: string;
 }
 
 /**
@@ -22,6 +24,8 @@ export type ClaimHandler = (req: ClaimRequest) => Promise<unknown>;
 /** The uploader's side of the offload commands (src/offload/), when offload is configured. */
 export interface OffloadCommands {
   enqueue(caseId: string, incident: boolean): Promise<unknown>;
+  /** The longest interval one `footage.upload` may ask for. */
+  readonly footageMaxSeconds: number;
   confirm(req: { caseId: string; receipt?: string; files: Array<{ file: string; sha256: string }> }): Promise<unknown>;
   reject(req: { caseId: string; problems: Array<{ file?: string; reason: string }> }): Promise<unknown>;
 }

@@ -25,6 +25,7 @@ import { claim } from './claim.js';
 import { stateGet } from './state-get.js';
 import { incident } from './incident.js';
 import { offloadConfirm, offloadReject } from './offload-confirm.js';
+import { footageUpload } from './footage-upload.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
 const REMEMBERED_REQUESTS = 2000;
@@ -39,6 +40,7 @@ const handlers: HandlerTable = {
   claim,
   'state.get': stateGet,
   incident,
+  'footage.upload': footageUpload,
   'offload.confirm': offloadConfirm,
   'offload.reject': offloadReject,
 };
