@@ -60,6 +60,8 @@ export class OffloadService {
   private abort = new AbortController();
   private stopping = false;
   private readonly progressAt = new Map<string, number>();
+  /** Bytes acknowledged, for the rate in health (the last minute is kept). */
+  private readonly sent: Array<{ at: number; n: number }> = [];
 
   constructor(private readonly deps: OffloadServiceDeps) {
     this.throttle = new Throttle(deps.config.maxBytesPerSecond);
@@ -127,6 +129,16 @@ export class OffloadService {
 
   async summary(): Promise<QueueSummary> {
     return summarize(await this.table.values());
+  }
+
+  /** The queue for the health report: waiting cases and bytes, and the rate over the last minute. */
+  async health(): Promise<{ cases: number; bytes: number; incidents: number; oldestQueuedAt: number | null; awaitingConfirmation: number; bytesPerSecond: number }> {
+    const rows = await this.table.values();
+    const s = summarize(rows);
+    const since = Date.now() - 60_000;
+    while (this.sent.length && this.sent[0]!.at < since) this.sent.shift();
+    const bytes = this.sent.reduce((n, x) => n + x.n, 0);
+    return { cases: s.cases, bytes: s.bytes, incidents: s.incidents, oldestQueuedAt: s.oldestQueuedAt, awaitingConfirmation: rows.filter((r) => r.status === 'uploaded').length, bytesPerSecond: Math.round(bytes / 60) };
   }
 
   /** An incident case uploads its segments as they are sealed, before the case closes. */
@@ -246,7 +258,10 @@ export class OffloadService {
       save: async (o) => {
         live = await this.mutate(row.caseId, (r) => ({ ...r!, status: r!.status === 'queued' ? 'uploading' : r!.status, objects: { ...r!.objects, [file]: o } }));
       },
-      onBytes: () => this.progress(live, false),
+      onBytes: (n) => {
+        this.sent.push({ at: Date.now(), n });
+        this.progress(live, false);
+      },
     });
   }
 

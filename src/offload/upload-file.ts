@@ -79,7 +79,6 @@ async function putMultipart(o: UploadFileOptions): Promise<void> {
     await o.save(obj);
   } else {
     obj = { ...obj, parts };
-    o.onBytes?.(parts.reduce((sum, p) => sum + partLength(o, p.n), 0));
   }
   const uploadId = obj.uploadId!;
   const count = Math.ceil(obj.bytes / o.partBytes);

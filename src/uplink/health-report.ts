@@ -34,6 +34,8 @@ export interface HealthSources {
   gps?: GpsProvider;
   /** The evidence store's own view (a storage budget, when configured, is the capacity). */
   storage?: () => { capacityBytes: number; freeBytes: number } | undefined;
+  /** The upload queue, when offload is configured. */
+  offload?: () => Promise<Health['offload']>;
 }
 
 export type Health = z.infer<typeof HealthSchema>;
@@ -80,5 +82,6 @@ export async function healthReport(src: HealthSources): Promise<Health> {
       : null,
     clockOffsetMs: num(gps?.clockOffsetMs),
     alarms: src.alarms(),
+    ...(src.offload ? { offload: await orNull(src.offload()) ?? undefined } : {}),
   };
 }

@@ -69,6 +69,17 @@ export const HealthSchema = z.object({
   gps: GpsSchema.nullable(),
   clockOffsetMs: z.number().nullable().describe('system clock minus GPS time, ms; null without a GPS time'),
   alarms: z.array(AlarmSchema),
+  offload: z
+    .object({
+      cases: z.number().int().describe('cases waiting to upload or uploading'),
+      bytes: z.number().int().describe('bytes of them still to upload'),
+      incidents: z.number().int(),
+      oldestQueuedAt: epochMs.nullable(),
+      awaitingConfirmation: z.number().int().describe('uploaded, not yet confirmed by the centre'),
+      bytesPerSecond: z.number().describe('upload rate over the last minute'),
+    })
+    .optional()
+    .describe('the upload queue, when offload is configured (docs/offload.md)'),
 });
 
 export const InventorySchema = z.object({

@@ -166,6 +166,7 @@ export class Uplink {
       alarms: () => this.alarms.list(),
       gps: deps.gps,
       storage: () => deps.recorder.retention?.status(),
+      offload: deps.offload ? () => deps.offload!.health() : undefined,
     })
       .then((h) => this.outbox.enqueue({ topic: this.topics.health, payload: JSON.stringify(h), qos: 1, retain: false, priority: 'telemetry' }))
       .then(() => undefined)

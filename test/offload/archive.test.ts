@@ -80,6 +80,9 @@ test('intact upload: receipt, confirm, marked offloaded, then evicted under pres
   t.is(receipt.retention.days, 365);
   t.false(receipt.retention.enforcedByBucket, 's3rver has no Object Lock');
   await waitFor(async () => (await device.offload.table.get(caseId))?.status === 'confirmed', 10_000, 'confirmed row');
+  const health = await device.offload.health();
+  t.like(health, { cases: 0, bytes: 0, awaitingConfirmation: 0, oldestQueuedAt: null });
+  t.true(health.bytesPerSecond > 0, 'the upload of the last minute shows as a rate');
   const segs = await caseSegments(r.store, caseId);
   t.true(segs.length >= 3 && segs.every((s) => s.offloadTarget === `s3://evidence/${keyBase}`));
 

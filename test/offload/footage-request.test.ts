@@ -14,7 +14,7 @@ import type { CommandContext } from '../../src/uplink/commands/context.js';
 import type { RecorderState } from '../../src/recorder.js';
 import { OffloadService } from '../../src/offload/offload-service.js';
 import { S3Server } from '../helpers/s3-server.js';
-import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
+import { tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { nextEvent, startRecorder } from '../evidence/helpers.js';
 
 const log = silentLogger();
@@ -29,7 +29,7 @@ const ctx: CommandContext = {
   bus: new Bus(log),
   clock: { now: () => NOW },
   claim: async () => refuse(),
-  offload: { footageMaxSeconds: 600, enqueue: async () => refuse(), confirm: async () => refuse(), reject: async () => refuse() },
+  offload: { footageMaxSeconds: 600, enqueue: async () => refuse(), confirm: async () => refuse(), reject: async () => refuse(), health: async () => refuse() },
 };
 
 const cases: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -69,8 +69,11 @@ test('footage.upload on a real recorder: the interval is filed as a footage-requ
     await rm(root, { recursive: true, force: true });
   });
   const from = Date.now() - 60_000; // before the recorder started: that part is gone
-  await sleep(5000);
-  const to = Date.now() - 1000;
+  // Wait for footage (worker start-up takes its time on a busy machine), not a fixed sleep.
+  let closed = 0;
+  r.bus.on('segment.closed', () => void closed++);
+  await waitFor(() => closed >= 3, 60_000, 'three closed segments');
+  const to = Date.now();
   const d = new CommandDispatcher(
     { sessions: () => r.sessions, state: () => r.state(), bus: r.bus, clock: r.clock, claim: (req) => r.sessions.claimInterval(req), offload },
     log,

@@ -28,6 +28,8 @@ export interface OffloadCommands {
   readonly footageMaxSeconds: number;
   confirm(req: { caseId: string; receipt?: string; files: Array<{ file: string; sha256: string }> }): Promise<unknown>;
   reject(req: { caseId: string; problems: Array<{ file?: string; reason: string }> }): Promise<unknown>;
+  /** The queue for the health report. */
+  health(): Promise<{ cases: number; bytes: number; incidents: number; oldestQueuedAt: number | null; awaitingConfirmation: number; bytesPerSecond: number }>;
 }
 
 export interface CommandContext {
