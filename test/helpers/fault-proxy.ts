@@ -1,7 +1,8 @@
 /**
- * A TCP proxy on 127.0.0.1 that cuts the connection once, in the middle of a request
- * body: after `cutAfterBytes` bytes have gone upstream in total, it forwards part of the
- * chunk and destroys both sockets (a dropped link mid-part). Later connections pass.
+ * A TCP proxy on 127.0.0.1 that does one thing wrong once, in the middle of a request
+ * body, after `afterBytes` bytes have gone upstream in total: `cut` forwards part of the
+ * chunk and destroys both sockets (a dropped link mid-part); `corrupt` flips one byte
+ * and goes on (damage in transit). Everything else passes unchanged.
  */
 import net from 'node:net';
 
@@ -15,12 +16,22 @@ export class FaultProxy {
     readonly port: number,
   ) {}
 
-  static async start(upstreamPort: number, cutAfterBytes: number): Promise<FaultProxy> {
+  static async start(upstreamPort: number, afterBytes: number, mode: 'cut' | 'corrupt' = 'cut'): Promise<FaultProxy> {
+    const cutAfterBytes = afterBytes;
     let proxy!: FaultProxy;
     const server = net.createServer((client) => {
       const upstream = net.connect(upstreamPort, '127.0.0.1');
       proxy.sockets.add(client).add(upstream);
       client.on('data', (chunk: Buffer) => {
+        if (proxy.cuts === 0 && proxy.sent + chunk.length > cutAfterBytes && mode === 'corrupt') {
+          const bad = Buffer.from(chunk);
+          const i = Math.max(0, cutAfterBytes - proxy.sent);
+          bad[i] = bad[i]! ^ 0x01;
+          proxy.cuts++;
+          proxy.sent += chunk.length;
+          upstream.write(bad);
+          return;
+        }
         if (proxy.cuts === 0 && proxy.sent + chunk.length > cutAfterBytes) {
           upstream.write(chunk.subarray(0, Math.max(0, cutAfterBytes - proxy.sent)));
           proxy.cuts++;
