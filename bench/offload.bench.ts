@@ -21,7 +21,7 @@ import { Level } from 'level';
 import { freePort } from '../test/helpers/mosquitto.js';
 import { testConfig, waitFor, sleep } from '../test/helpers/test-config.js';
 import { silentLogger } from '../src/core/logger.js';
-import { Recorder } from '../src/recorder.js';
+import { buildService } from '../src/service/build-service.js';
 import { OffloadService } from '../src/offload/offload-service.js';
 import { OffloadConfigSchema, type OffloadConfig } from '../src/offload/offload-config.js';
 import { OffloadObjectSchema } from '../src/offload/offload-record.js';
@@ -116,7 +116,7 @@ export default async function bench(): Promise<Record<string, unknown>> {
     // 3. Incident: sealed → in bucket.
     const data = path.join(dir, 'data');
     const config = testConfig(data, { deviceId: 'BENCH-1', segmentSeconds: 1, preRecordSeconds: 1, postRecordSeconds: 0 });
-    const r = new Recorder({ config, log: silentLogger() });
+    const r = await buildService(config, { log: silentLogger() });
     await r.start();
     const offload = new OffloadService({ config: cfg(), deviceId: 'BENCH-1', recorder: r, bus: r.bus, clock: r.clock, log: silentLogger() });
     await offload.start();

@@ -5,9 +5,7 @@ import { createLogger } from '../core/logger.js';
 import { loadConfigFile } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
-import { App } from '../app.js';
-import { wireUplink } from '../uplink/wire-uplink.js';
-import { wireOffload } from '../offload/wire-offload.js';
+import { buildService, type Service } from '../service/build-service.js';
 import { withSerialDevices } from '../hw/serial-flags.js';
 
 export const runCommand: Command = {
@@ -55,17 +53,6 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
       throw new CasecamError('usage', `--broker must be an mqtt:// or mqtts:// URL, got "${values.broker}"`);
     }
     const log = createLogger({ name: 'casecam' });
-    const app = new App({ config, log, simulate: values.simulate === true, interactive: process.stdin.isTTY === true });
-    wireUplink(app, {
-      brokerUrl: values.broker,
-      // The MQTT `claim` command files a past interval under a case (docs/evidence.md).
-      claim: (req) => app.recorder.sessions.claimInterval(req),
-      offload: wireOffload(app),
-      gps: () => {
-        const health = app.hardware.gpsHealth();
-        return health && { ...health, clockOffsetMs: app.hardware.gps?.clockOffsetMs() ?? null };
-      },
-    });
     // Signals are taken from before the start: a stop asked for while the service is still
     // starting (systemd stopping a starting unit) waits for the start, then stops cleanly.
     let signalled: string | undefined;
@@ -77,16 +64,17 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     };
     process.on('SIGINT', () => onSignal('SIGINT'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
-    try {
-      await app.start();
-    } catch (err) {
-      // What did start (the recorder and its workers, subsystems) is stopped before the error is reported.
-      await app.stop().catch((stopErr: unknown) => log.error({ err: stopErr }, 'error while stopping'));
-      throw err;
-    }
+    // A failed build closes what it opened; a failed start stops what had started (core/lifecycle.ts).
+    const service: Service = await buildService(config, {
+      log,
+      simulate: values.simulate === true,
+      interactive: process.stdin.isTTY === true,
+      uplink: { brokerUrl: values.broker },
+    });
+    await service.start();
     if (!signalled) await new Promise<void>((resolve) => (wake = resolve));
     log.info({ signal: signalled }, 'stopping');
-    await app.stop().catch((err: unknown) => log.error({ err }, 'error while stopping'));
+    await service.stop().catch((err: unknown) => log.error({ err }, 'error while stopping'));
     return 0;
   },
 };

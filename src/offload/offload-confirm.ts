@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import { CasecamError } from '../core/errors.js';
-import type { Recorder } from '../recorder.js';
+import type { OffloadHost } from './offload-service.js';
 import type { OffloadTable } from './offload-queue.js';
 
 export interface ConfirmRequest {
@@ -30,7 +30,7 @@ export interface RejectRequest {
 const SEGMENT_FILE = /^media\/[^/]+\/([^/]+)\.mkv$/;
 
 export async function applyConfirm(
-  deps: { table: OffloadTable; recorder: Pick<Recorder, 'store' | 'markOffloaded'>; bus: Bus; clock: Clock; bucket: string },
+  deps: { table: OffloadTable; recorder: Pick<OffloadHost, 'store' | 'markOffloaded'>; bus: Bus; clock: Clock; bucket: string },
   req: ConfirmRequest,
 ): Promise<{ caseId: string; files: number; segmentsMarked: number; complete: boolean }> {
   const row = await deps.table.get(req.caseId);

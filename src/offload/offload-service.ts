@@ -18,7 +18,10 @@ import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { errorMessage } from '../core/errors.js';
-import type { Recorder } from '../recorder.js';
+import type { Store } from '../store/store.js';
+import type { Journal } from '../evidence/journal.js';
+import type { DeviceKey } from '../evidence/device-key.js';
+import type { OffloadMark } from '../evidence/offload.js';
 import type { OffloadConfig } from './offload-config.js';
 import type { OffloadCase, OffloadObject } from './offload-record.js';
 import type { SegmentRecord } from '../store/records.js';
@@ -31,11 +34,20 @@ import { stageCase } from './case-staging.js';
 import { bytesOf, offloadTable, ready, summarize, type OffloadTable, type QueueSummary } from './offload-queue.js';
 import { applyConfirm, applyReject, type ConfirmRequest, type RejectRequest } from './offload-confirm.js';
 
+/** What the uploader needs of the evidence store (the service provides it). */
+export interface OffloadHost {
+  store: Store;
+  journal: Journal;
+  deviceKey: DeviceKey;
+  paths: { dataDir: string; evidenceDir: string };
+  markOffloaded(segmentIds: string[], mark: OffloadMark): Promise<{ marked: string[] }>;
+}
+
 export interface OffloadServiceDeps {
   config: OffloadConfig;
   deviceId: string;
   unit?: string;
-  recorder: Pick<Recorder, 'store' | 'journal' | 'deviceKey' | 'paths' | 'markOffloaded'>;
+  recorder: OffloadHost;
   bus: Bus;
   clock: Clock;
   log: Logger;

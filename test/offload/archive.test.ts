@@ -58,7 +58,7 @@ test('intact upload: receipt, confirm, marked offloaded, then evicted under pres
     await archive.stop();
     await device.app.stop();
   });
-  const r = device.app.recorder;
+  const r = device.app;
   const caseId = 'CNT-2026-0001';
   await recordCase(r, caseId, 3);
   const confirmed = await watch.until(() => events().find((e) => e.type === 'offload.confirmed' && e.caseIds?.includes(caseId)), 'offload.confirmed', 90_000);
@@ -104,10 +104,10 @@ test('intact upload: receipt, confirm, marked offloaded, then evicted under pres
   const status = await cli('offload', 'status', '--data', path.join(root, 'data'));
   t.is(status.code, 0, status.stderr);
   t.regex(status.stdout, new RegExp(`${caseId}\\s+confirmed\\s+\\[#{20}\\]`));
-  const { Recorder } = await import('../../src/recorder.js');
+  const { buildService } = await import('../../src/service/build-service.js');
   const { silentLogger } = await import('../../src/core/logger.js');
   const used = segs.reduce((n, s) => n + s.bytes, 0);
-  const pressed = new Recorder({ config: { ...device.app.options.config, storage: { ...device.app.options.config.storage, budgetBytes: used + 6 * 125_000, lowFreePercent: 60, reserveBytes: 1 } }, log: silentLogger() });
+  const pressed = await buildService({ ...device.app.config, storage: { ...device.app.config.storage, budgetBytes: used + 6 * 125_000, lowFreePercent: 60, reserveBytes: 1 } }, { log: silentLogger() });
   await pressed.start();
   try {
     await waitFor(async () => (await caseSegments(pressed.store, caseId)).some((s) => s.evictedAt !== undefined), 60_000, 'offloaded footage evicted');
@@ -133,7 +133,7 @@ test('a tampered object: no receipt, no confirm, offload.failed names the file, 
     await archive.stop();
     await device.app.stop();
   });
-  const r = device.app.recorder;
+  const r = device.app;
   const caseId = 'CNT-2026-0002';
   await recordCase(r, caseId, 3);
   const uploaded = await watch.until(() => events().find((e) => e.type === 'offload.uploaded' && e.caseId === caseId), 'offload.uploaded', 60_000);

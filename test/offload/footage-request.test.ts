@@ -11,7 +11,7 @@ import { Bus } from '../../src/core/bus.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { CommandDispatcher } from '../../src/uplink/commands/dispatcher.js';
 import type { CommandContext } from '../../src/uplink/commands/context.js';
-import type { RecorderState } from '../../src/recorder.js';
+import type { DeviceState } from '../../src/recording/device-state.js';
 import { OffloadService } from '../../src/offload/offload-service.js';
 import { S3Server } from '../helpers/s3-server.js';
 import { tempDir, testConfig, waitFor } from '../helpers/test-config.js';
@@ -19,12 +19,12 @@ import { nextEvent, startRecorder } from '../evidence/helpers.js';
 
 const log = silentLogger();
 const NOW = 1_800_000_000_000;
-const state: RecorderState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [{ id: 'cam1', ok: true, fps: 25 }], preRecordSeconds: 1 };
+const state: DeviceState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [{ id: 'cam1', ok: true, fps: 25 }], preRecordSeconds: 1 };
 const refuse = () => {
   throw new Error('a bad request must not reach the recorder or the uploader');
 };
 const ctx: CommandContext = {
-  sessions: refuse,
+  sessions: { open: refuse, marker: refuse, close: refuse },
   state: () => state,
   bus: new Bus(log),
   clock: { now: () => NOW },
@@ -75,7 +75,7 @@ test('footage.upload on a real recorder: the interval is filed as a footage-requ
   await waitFor(() => closed >= 3, 60_000, 'three closed segments');
   const to = Date.now();
   const d = new CommandDispatcher(
-    { sessions: () => r.sessions, state: () => r.state(), bus: r.bus, clock: r.clock, claim: (req) => r.sessions.claimInterval(req), offload },
+    { sessions: r.sessions, state: () => r.state(), bus: r.bus, clock: r.clock, claim: (req) => r.sessions.claimInterval(req), offload },
     log,
   );
   const uploaded = nextEvent(r, 'offload.uploaded', () => true, 60_000);

@@ -1,11 +1,9 @@
 /** A device with the uplink and the uploader, and the centre's archive, for the offload tests. */
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { App } from '../../src/app.js';
+import { buildService, type Service } from '../../src/service/build-service.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { wireUplink } from '../../src/uplink/wire-uplink.js';
-import { wireOffload } from '../../src/offload/wire-offload.js';
 import type { OffloadService } from '../../src/offload/offload-service.js';
 import type { OffloadConfig } from '../../src/offload/offload-config.js';
 import { loadOrCreateDeviceKey } from '../../src/evidence/device-key.js';
@@ -15,18 +13,16 @@ import type { S3Server } from '../helpers/s3-server.js';
 import type { StorageConfig } from '../../src/config/schema.js';
 
 export interface Device {
-  app: App;
+  app: Service;
   offload: OffloadService;
 }
 
 export async function startDevice(o: { dataDir: string; brokerUrl: string; deviceId: string; offload: OffloadConfig; storage?: Partial<StorageConfig> }): Promise<Device> {
   const small = testConfig(o.dataDir, { deviceId: o.deviceId, segmentSeconds: 1, preRecordSeconds: 1, postRecordSeconds: 0, storage: o.storage });
   const config = parseConfig({ ...small, unit: 'Patrol 3', offload: o.offload, mqtt: { reconnectInitialMs: 100, reconnectMaxMs: 1000, keepaliveSeconds: 5, healthSeconds: 60 } });
-  const app = new App({ config, log: silentLogger() });
-  const offload = wireOffload(app)!;
-  wireUplink(app, { brokerUrl: o.brokerUrl, offload });
+  const app = await buildService(config, { log: silentLogger(), uplink: { brokerUrl: o.brokerUrl } });
   await app.start();
-  return { app, offload };
+  return { app, offload: app.offload! };
 }
 
 /** Registers the device's key with the centre (what provisioning will do) and starts an archive. */
@@ -34,7 +30,7 @@ export async function startArchive(o: { root: string; device: Device; s3: S3Serv
   const keysDir = path.join(o.root, 'keys');
   await mkdir(keysDir, { recursive: true });
   const { app } = o.device;
-  await copyFile(path.join(app.recorder.paths.keyDir, 'device.pub.pem'), path.join(keysDir, `${app.options.config.deviceId}.pub.pem`));
+  await copyFile(path.join(app.paths.keyDir, 'device.pub.pem'), path.join(keysDir, `${app.config.deviceId}.pub.pem`));
   const archive = new ArchiveService({
     brokerUrl: o.brokerUrl,
     topicRoot: 'casecam',

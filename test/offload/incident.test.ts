@@ -29,7 +29,7 @@ test('an incident while recording: its segments reach the bucket within 10 s of 
     await broker.stop();
     await rm(root, { recursive: true, force: true });
   });
-  const r = device.app.recorder;
+  const r = device.app;
   await recordCase(r, 'ROUTINE-1', 3);
   await recordCase(r, 'ROUTINE-2', 3);
 

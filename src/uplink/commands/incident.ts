@@ -11,7 +11,7 @@ export const incident: Handler<'incident'> = async (cmd, ctx) => {
   const open = ctx.state().caseIds;
   // No case named: the one open case gets the incident; with none open, a new case starts.
   const caseId = cmd.caseId ?? (open.length === 1 ? open[0] : undefined);
-  const r = await ctx.sessions().open({ caseId, trigger: 'incident', source: SOURCE, note: cmd.note ? `${cmd.kind}: ${cmd.note}` : cmd.kind });
+  const r = await ctx.sessions.open({ caseId, trigger: 'incident', source: SOURCE, note: cmd.note ? `${cmd.kind}: ${cmd.note}` : cmd.kind });
   if (ctx.offload) await ctx.offload.enqueue(r.caseId, true);
   return { caseId: r.caseId, created: r.created, kind: cmd.kind, upload: ctx.offload ? 'priority' : 'not-configured' };
 };
