@@ -45,3 +45,14 @@ export function receiptIndexPrefix(prefix: string, filter: { category?: string; 
   }
   return parts.join('/') + '/';
 }
+
+/** Object metadata: the whole file's SHA-256 (hex), the device, the category and its retention class. */
+export function objectMetadata(o: { sha256: string; deviceId: string; category: string; incident: boolean; retentionDays?: number }): Record<string, string> {
+  return {
+    sha256: o.sha256,
+    'device-id': o.deviceId,
+    category: o.category,
+    ...(o.retentionDays !== undefined ? { 'retention-days': String(o.retentionDays) } : {}),
+    ...(o.incident ? { 'legal-hold': 'incident' } : {}),
+  };
+}

@@ -11,7 +11,6 @@
  * - A failed attempt is retried with capped, jittered backoff; the row (upload IDs,
  *   acknowledged parts) survives a restart, so nothing acknowledged is sent again.
  */
-import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Bus } from '../core/bus.js';
@@ -26,7 +25,8 @@ import type { OffloadConfig } from './offload-config.js';
 import type { OffloadCase, OffloadObject } from './offload-record.js';
 import type { SegmentRecord } from '../store/records.js';
 import { caseSegments } from '../export/bundle-export.js';
-import { caseKeyBase } from './object-key.js';
+import { caseKeyBase, objectMetadata } from './object-key.js';
+import { routineNetworkUp } from './networks.js';
 import { makeS3Client } from './s3-client.js';
 import { Throttle, backoffMs } from './throttle.js';
 import { uploadFile } from './upload-file.js';
@@ -204,9 +204,12 @@ export class OffloadService {
     while (!this.stopping) {
       const rows = await this.serial(() => this.table.values());
       const closed = new Set<string>();
-      for (const r of rows) if ((await this.deps.recorder.store.cases.get(r.caseId))?.status === 'closed') closed.add(r.caseId);
+      // Only rows still to be staged need their case's status (confirmed rows pile up over months).
+      for (const r of rows) {
+        if ((r.status === 'queued' || r.status === 'uploading') && !r.stagedDir && (await this.deps.recorder.store.cases.get(r.caseId))?.status === 'closed') closed.add(r.caseId);
+      }
       const now = this.deps.clock.now();
-      const job = ready(rows, now, (id) => closed.has(id)).find((r) => r.incident || this.routineNetworkUp());
+      const job = ready(rows, now, (id) => closed.has(id)).find((r) => r.incident || routineNetworkUp(this.deps.config.routineInterfaces, this.deps.interfaces));
       if (job) {
         await this.work(job, closed.has(job.caseId));
         continue;
@@ -264,7 +267,7 @@ export class OffloadService {
       key: `${row.keyBase}/${file}`,
       object: obj,
       partBytes: deps.config.partBytes,
-      metadata: this.metadata(row, obj),
+      metadata: objectMetadata({ sha256: obj.sha256, deviceId: deps.deviceId, category: row.category, incident: row.incident, retentionDays: deps.config.retentionDays[row.category] }),
       throttle: row.incident && deps.config.incidentIgnoresCap ? undefined : this.throttle,
       signal: this.abort.signal,
       save: async (o) => {
@@ -277,17 +280,6 @@ export class OffloadService {
     });
   }
 
-  private metadata(row: OffloadCase, obj: OffloadObject): Record<string, string> {
-    const days = this.deps.config.retentionDays[row.category];
-    return {
-      sha256: obj.sha256,
-      'device-id': this.deps.deviceId,
-      category: row.category,
-      ...(days !== undefined ? { 'retention-days': String(days) } : {}),
-      ...(row.incident ? { 'legal-hold': 'incident' } : {}),
-    };
-  }
-
   private progress(row: OffloadCase, final: boolean): void {
     const now = this.deps.clock.now();
     if (!final && now - (this.progressAt.get(row.caseId) ?? 0) < PROGRESS_MS) return;
@@ -295,13 +287,5 @@ export class OffloadService {
     if (final) this.progressAt.delete(row.caseId);
     const b = bytesOf(row);
     this.deps.bus.emit('offload.progress', { caseId: row.caseId, bytesDone: final ? b.total : b.done, bytesTotal: b.total, filesDone: final ? b.files : b.filesDone, files: b.files, at: now });
-  }
-
-  /** Routine uploads only on the configured networks (e.g. wired and Wi-Fi, not cellular). */
-  private routineNetworkUp(): boolean {
-    const patterns = this.deps.config.routineInterfaces;
-    if (patterns.length === 0) return true;
-    const names = this.deps.interfaces?.() ?? Object.entries(os.networkInterfaces()).filter(([, a]) => a?.some((x) => !x.internal)).map(([n]) => n);
-    return names.some((n) => patterns.some((p) => new RegExp(`^${p.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(n)));
   }
 }
