@@ -17,7 +17,7 @@ import { SimInput, SimOutput } from './sim/sim-gpio.js';
 import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import { openOnoffInput, openOnoffOutput } from './onoff-io.js';
 import { loadBoardProfile } from './board-profile.js';
-import { GpioConfigSchema, SerialConfigSchema, type GpioLineConfig } from './hw-config.js';
+import type { GpioLineConfig } from './hw-config.js';
 import { TriggerActions, type TriggerSessions } from './trigger-actions.js';
 import { CounterButton } from './counter-button.js';
 import { RecordingIndicators } from './recording-indicators.js';
@@ -49,8 +49,7 @@ export class FieldHardware {
   constructor(private readonly opts: FieldHardwareOptions) {
     const { config, log, bus, clock, store, sessions } = opts;
     this.actions = new TriggerActions(sessions, log.child({ hw: 'trigger' }));
-    const gpio = config.gpio ?? GpioConfigSchema.parse({});
-    const serial = config.serial ?? SerialConfigSchema.parse({});
+    const { gpio, serial } = config;
     const hasGpio = opts.simulateGpio || gpio.board !== undefined || gpio.button !== undefined || gpio.lamp !== undefined;
     if (hasGpio) {
       this.lifecycles.push(
@@ -136,7 +135,7 @@ export class FieldHardware {
   gpsHealth = (): GpsHealth | undefined => this.gps?.health();
 
   private async line(role: 'button' | 'lamp' | 'buzzer'): Promise<GpioLineConfig | undefined> {
-    const gpio = this.opts.config.gpio ?? GpioConfigSchema.parse({});
+    const { gpio } = this.opts.config;
     if (gpio[role]) return gpio[role];
     if (!gpio.board) return undefined;
     const profile = await loadBoardProfile(gpio.board);

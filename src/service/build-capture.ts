@@ -13,6 +13,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { Config, ResolvedPaths } from '../config/schema.js';
 import { ChannelSupervisor } from '../media/channel-supervisor.js';
 import { loadTemplate, renderTemplate } from '../media/pipeline-template.js';
+import { checkPipelines } from '../media/pipeline-check.js';
 import { CaseSessions } from '../recording/case-sessions.js';
 import { Retention } from '../evidence/retention.js';
 import type { EvidenceCore } from './open-evidence.js';
@@ -29,21 +30,25 @@ export interface Capture {
 
 export type PipelineBuilder = (location: string) => string;
 
-/** Renders every channel's template once with a probe location, so a bad one fails before anything starts. */
-export async function channelPipelines(config: Config): Promise<PipelineBuilder[]> {
+/**
+ * Renders every channel's template once with a probe location, then has GStreamer parse
+ * each and bring it to PAUSED (media/pipeline-check.ts), so a bad one fails before anything starts.
+ */
+export async function channelPipelines(config: Config, log: Logger): Promise<PipelineBuilder[]> {
   const rec = config.recording;
   const templates = await Promise.all(config.channels.map((ch) => loadTemplate(ch.template)));
-  const builders = config.channels.map((ch, i) => (location: string) =>
+  const render = (i: number, params: Record<string, string | number>) => (location: string) =>
     renderTemplate(templates[i]!, {
-      template: ch.template,
-      params: ch.params,
-      fps: ch.fps,
+      template: config.channels[i]!.template,
+      params,
+      fps: config.channels[i]!.fps,
       gopSeconds: rec.gopSeconds,
       segmentSeconds: rec.segmentSeconds,
       location,
-    }),
-  );
+    });
+  const builders = config.channels.map((ch, i) => render(i, ch.params));
   for (const build of builders) build('/check/x_%05d.mkv');
+  await checkPipelines(config.channels.map((ch, i) => ({ id: ch.id, index: i, params: ch.params, render: (p, loc) => render(i, p)(loc) })), log);
   return builders;
 }
 

@@ -85,7 +85,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
   const bus = new Bus(log);
   const paths = resolvePaths(config);
   // Render every template before touching anything, so a bad config fails clearly at start.
-  const pipelines = await channelPipelines(config);
+  const pipelines = await channelPipelines(config, log);
   const evidence = await openEvidence({ config, paths, bus, clock, log });
   const { store, journal } = evidence;
   try {
@@ -129,7 +129,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       ...capture.lifecycles,
       { name: 'watermark', phase: 'capture', start: () => osd.start(), stop: () => osd.stop() },
       ...hardware.lifecycles,
-      ...(options.simulate && options.interactive ? [terminalButton(hardware.sim.button, config.gpio?.longPressSeconds ?? 3)] : []),
+      ...(options.simulate && options.interactive ? [terminalButton(hardware.sim.button, config.gpio.longPressSeconds)] : []),
       ...(reporting?.lifecycles ?? []),
       ...(offload ? [offload] : []),
     ];

@@ -15,7 +15,6 @@ import type { StorageStatus } from '../evidence/retention.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import type { GpsProvider } from '../uplink/health-report.js';
 import type { ClaimHandler, CommandContext, OffloadCommands } from '../uplink/commands/context.js';
-import { mqttConfig } from '../uplink/uplink-config.js';
 import { Uplink } from '../uplink/uplink.js';
 
 export interface UplinkOptions {
@@ -48,7 +47,7 @@ export async function buildReporting(
     offload?: OffloadCommands;
   },
 ): Promise<Reporting> {
-  const base = mqttConfig(deps.config.mqtt);
+  const base = deps.config.mqtt;
   const url = opts.embedded ? undefined : (opts.brokerUrl ?? base.url);
   const lifecycles: Lifecycle[] = [];
   let broker: EmbeddedBroker | undefined;

@@ -7,7 +7,6 @@
  * If any step fails, the store is closed again before the error is thrown, so a failed
  * start never leaves the database locked.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -16,7 +15,8 @@ import { Store } from '../store/store.js';
 import { Ring } from '../media/ring.js';
 import { Sealer } from '../recording/sealer.js';
 import { recover, type RecoveryReport } from '../recording/recovery.js';
-import { mkdirDurable } from '../recording/durable-files.js';
+import { prepareDataDirs } from '../recording/data-dirs.js';
+import { bounded } from '../core/bounded.js';
 import { Journal } from '../evidence/journal.js';
 import { JournalWriter } from '../evidence/journal-writer.js';
 import { loadOrCreateDeviceKey, type DeviceKey } from '../evidence/device-key.js';
@@ -36,14 +36,12 @@ export interface EvidenceCore {
 
 export async function openEvidence(deps: { config: Config; paths: ResolvedPaths; bus: Bus; clock: Clock; log: Logger }): Promise<EvidenceCore> {
   const { config, paths, bus, clock, log } = deps;
-  await mkdir(paths.ringDir, { recursive: true });
-  await mkdirDurable(paths.evidenceDir);
-  if (config.storage.backgroundBytes > 0) await mkdir(paths.backgroundDir, { recursive: true });
-  const store = await Store.open(paths.dbDir, log);
+  const narrowed = await prepareDataDirs(paths, { background: config.storage.backgroundBytes > 0 });
+  const store = await bounded(Store.open(paths.dbDir, log), 'opening the database');
   try {
     const journal = await Journal.open(store, clock, log);
-    const deviceKey = await loadOrCreateDeviceKey(paths.keyDir);
-    await journalStart({ store, journal, config, key: deviceKey });
+    const deviceKey = await bounded(loadOrCreateDeviceKey(paths.keyDir), 'loading the device key');
+    await journalStart({ store, journal, config, key: deviceKey, narrowed });
     const sealer = new Sealer(store, paths.evidenceDir, clock, journal);
     const ring = new Ring(store, log);
     const recovery = await recover({
