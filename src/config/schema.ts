@@ -10,11 +10,10 @@ import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
 import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
 import { OffloadConfigSchema } from '../offload/offload-config.js';
+import { ChannelIdSchema } from './channel-id.js';
+import { LiveSchema } from './live-schema.js';
 
-export const ChannelIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-", at most 32, e.g. "cam1"')
-  .meta({ docType: '`[a-z0-9-]`, ≤ 32', description: 'channel ID, part of segment names' });
+export { ChannelIdSchema };
 
 export const ChannelSchema = z.strictObject({
   id: ChannelIdSchema,
@@ -89,6 +88,7 @@ export const ConfigSchema = z.strictObject({
   gpio: GpioConfigSchema.prefault({}).meta({ description: 'counter button, recording lamp, buzzer ([hardware.md](hardware.md))' }),
   serial: SerialConfigSchema.prefault({}).meta({ description: 'serial GPS and barcode scanner ([hardware.md](hardware.md))' }),
   offload: OffloadConfigSchema.optional().meta({ description: 'upload of closed cases to an S3-compatible bucket ([offload.md](offload.md)); absent: no upload' }),
+  live: LiveSchema.prefault({}).meta({ description: 'remote live view on incidents ([live.md](live.md))' }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,11 +9,13 @@
 import { createRequire } from 'node:module';
 import type * as Gst from 'gstreamer-superficial';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './worker-protocol.js';
+import { LiveFeed } from './live-feed.js';
 
 const require = createRequire(import.meta.url);
 const gst = require('gstreamer-superficial') as typeof Gst;
 
 let pipeline: Gst.Pipeline | undefined;
+let live: LiveFeed | undefined;
 let lastProgress = Date.now();
 let stopping = false;
 let playing = false;
@@ -44,6 +46,7 @@ function finish(code: number): void {
 function stop(): void {
   if (stopping) return;
   stopping = true;
+  live?.stop();
   if (!pipeline) return finish(0);
   pipeline.sendEOS();
   // EOS closes the last fragment cleanly; if the pipeline is wedged, leave anyway.
@@ -120,6 +123,11 @@ process.on('message', (raw: unknown) => {
   } else if (msg.type === 'osd' && pipeline) {
     const osd = pipeline.findChild('osd');
     if (osd) osd.text = msg.text;
+  } else if (msg.type === 'live-start' && pipeline && !stopping) {
+    live ??= new LiveFeed(pipeline, send);
+    live.start(msg);
+  } else if (msg.type === 'live-stop') {
+    live?.stop();
   } else if (msg.type === 'stop') {
     stop();
   }

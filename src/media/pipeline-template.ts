@@ -2,10 +2,12 @@
  * Pipelines are data: gst-launch style templates in pipelines/<name>.pipeline.
  *
  * A template declares its parameters with `# param key=default` lines and uses them as
- * `${key}`. The service supplies three of its own, which a config cannot override:
+ * `${key}`. The service supplies four of its own, which a config cannot override:
  * `${segmenter}` (the crash-tolerant splitmuxsink named `mux`), `${osd}` (the
- * watermark overlay named `osd`) and `${gopFrames}`. Values are checked so that a
- * config value can never splice extra elements into the pipeline.
+ * watermark overlay named `osd`), `${video}` (where the parsed H.264 goes: into the
+ * segmenter, and through a closed valve to the live branch, see LIVE_BRANCH) and
+ * `${gopFrames}`. Values are checked so that a config value can never splice extra
+ * elements into the pipeline.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,7 @@ export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import
 const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
 /** The ring location is quoted in the pipeline: white space is fine, nothing that ends or escapes the quotes. */
 const SAFE_LOCATION = /^[^"\\\u0000-\u001f\u007f]{1,4096}$/;
-const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'gopFrames', 'location', 'segmentNs']);
+const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs']);
 
 export interface TemplateInput {
   template: string;
@@ -62,6 +64,22 @@ export const OSD_ELEMENT =
   'clockoverlay name=osd time-format="%Y-%m-%d %H:%M:%S" halignment=left valignment=top ' +
   'shaded-background=true font-desc="Sans 10" line-alignment=left';
 
+/**
+ * The encoded video of a channel, teed: one branch to the segmenter, the other to the live
+ * branch, which the recording can never wait on. A leaky queue drops when the live side is
+ * slow; the valve drops everything while nobody watches (so the MPEG-TS muxer does no work);
+ * the appsink is bounded, drops old buffers and does not hold up the pipeline's start
+ * (async=false). h264parse there repeats SPS/PPS at every keyframe for a viewer that joins
+ * late, and makes the byte-stream MPEG-TS needs whatever the segmenter takes.
+ * `alignment=7` (7 TS packets per buffer, 1316 bytes) is what SRT carries: without it
+ * every keyframe is silently dropped.
+ */
+export const LIVE_BRANCH =
+  'tee name=videotee ! queue ! mux.video ' +
+  'videotee. ! queue name=livequeue leaky=downstream max-size-buffers=200 max-size-bytes=0 max-size-time=0 ' +
+  '! valve name=livevalve drop=true drop-mode=forward-sticky-events ! h264parse config-interval=-1 ! mpegtsmux name=livemux alignment=7 ' +
+  '! appsink name=livesink async=false sync=false drop=true max-buffers=400';
+
 export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): string {
   const values: Record<string, string> = { ...tpl.defaults };
   for (const [key, raw] of Object.entries(input.params)) {
@@ -76,6 +94,7 @@ export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): strin
   values.gopFrames = String(Math.max(1, Math.round(Number(values.fps) * input.gopSeconds)));
   values.segmenter = segmenterElement(input.location, input.segmentSeconds);
   values.osd = OSD_ELEMENT;
+  values.video = LIVE_BRANCH;
   return tpl.body.replace(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, key: string) => {
     const v = values[key];
     if (v === undefined) throw new CasecamError('bad-config', `pipeline ${tpl.name}: template uses \${${key}} but declares no such parameter`);

@@ -9,6 +9,18 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), channel: z.string(), pipeline: z.string(), stallSeconds: z.number() }),
   z.object({ type: z.literal('osd'), text: z.string().max(2000) }),
   z.object({ type: z.literal('stop') }),
+  /** Open the live branch and stream it to `url` through a live child process (media/live-sender.ts). */
+  z.object({
+    type: z.literal('live-start'),
+    protocol: z.enum(['srt', 'rtmp']),
+    url: z.string().max(512),
+    passphrase: z.string().max(79).optional(),
+    streamId: z.string().max(512).optional(),
+    latencyMs: z.number().int().min(20).max(8000),
+    /** Ask the encoder for a keyframe now (a long recording GOP would keep the viewer waiting). */
+    keyframe: z.boolean(),
+  }),
+  z.object({ type: z.literal('live-stop') }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;
 
@@ -20,5 +32,11 @@ export const FromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string(), element: z.string().optional() }),
   z.object({ type: z.literal('warning'), message: z.string() }),
   z.object({ type: z.literal('eos') }),
+  /** The live sender reached PLAYING (connected to the receiver). */
+  z.object({ type: z.literal('live-playing') }),
+  /** Bytes of MPEG-TS handed to the live sender so far, sent every 2 s while live. */
+  z.object({ type: z.literal('live-bytes'), bytes: z.number() }),
+  /** The live sender is gone: stopped when asked (`error` absent) or failed. */
+  z.object({ type: z.literal('live-ended'), bytes: z.number(), error: z.string().optional() }),
 ]);
 export type FromWorker = z.infer<typeof FromWorkerSchema>;

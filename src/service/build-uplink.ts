@@ -41,6 +41,7 @@ export async function buildReporting(
     evidenceDir: string;
     sessions: CommandContext['sessions'];
     state: () => DeviceState;
+    live: CommandContext['live'] & { bytesSent(): number };
     storage: () => StorageStatus | undefined;
     gps: GpsProvider;
     claim: ClaimHandler;
@@ -64,6 +65,7 @@ export async function buildReporting(
     mqtt,
     sessions: deps.sessions,
     state: deps.state,
+    live: deps.live,
     outboxTable: deps.store.outbox,
     evidenceDir: deps.evidenceDir,
     storage: deps.storage,

@@ -36,6 +36,8 @@ export interface HealthSources {
   storage?: () => { capacityBytes: number; freeBytes: number } | undefined;
   /** The upload queue, when offload is configured. */
   offload?: () => Promise<Health['offload']>;
+  /** Bytes sent by live view since the service started. */
+  liveBytesSent?: () => number;
 }
 
 export type Health = z.infer<typeof HealthSchema>;
@@ -83,5 +85,6 @@ export async function healthReport(src: HealthSources): Promise<Health> {
     clockOffsetMs: num(gps?.clockOffsetMs),
     alarms: src.alarms(),
     ...(src.offload ? { offload: await orNull(src.offload()) ?? undefined } : {}),
+    live: { streams: src.state().live.length, bytesSent: src.liveBytesSent?.() ?? 0 },
   };
 }

@@ -36,6 +36,9 @@ export const StateSchema = z.object({
   officerId: z.string().nullable(),
   channels: z.array(z.object({ id: z.string(), ok: z.boolean(), fps: z.number() })),
   preRecordSeconds: z.number(),
+  live: z
+    .array(z.object({ channel: z.string(), url: z.string().describe('the receiver, without credentials'), since: epochMs, until: epochMs }))
+    .describe('channels streaming live view now (since contract 1.1)'),
   ts: epochMs,
 });
 
@@ -80,6 +83,7 @@ export const HealthSchema = z.object({
     })
     .optional()
     .describe('the upload queue, when offload is configured (docs/offload.md)'),
+  live: z.object({ streams: z.number().int(), bytesSent: z.number() }).describe('live view: streams running, bytes sent since start (since contract 1.1)'),
 });
 
 export const InventorySchema = z.object({
@@ -102,7 +106,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.queued, offload.progress, offload.uploaded, offload.confirmed, offload.failed, operator.action, outbox.dropped'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.queued, offload.progress, offload.uploaded, offload.confirmed, offload.failed, operator.action, outbox.dropped, live.started, live.stopped, live.failed'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());
@@ -199,6 +203,16 @@ export const CommandSchema = z.discriminatedUnion('action', [
       problems: z.array(z.object({ file: z.string().min(1).max(256).optional(), reason: shortText(1024) }).strict()).min(1).max(50),
     })
     .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('live.start'),
+      channel: z.string().max(64).optional().describe('one channel; default: live.channels (or all)'),
+      url: z.string().max(2048).optional().describe('srt://host:port or rtmp://host[:port]/app/stream; default: live.url'),
+      durationSeconds: z.number().int().min(1).max(86_400).optional().describe('default live.defaultDurationSeconds, at most live.maxDurationSeconds'),
+    })
+    .strict(),
+  z.object({ ...base, action: z.literal('live.stop'), channel: z.string().max(64).optional() }).strict(),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandAction = Command['action'];

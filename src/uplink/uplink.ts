@@ -38,6 +38,8 @@ export interface UplinkDeps {
   mqtt: MqttConfig & { url: string };
   sessions: CommandContext['sessions'];
   state: () => DeviceState;
+  /** Live view: the `live.start`/`live.stop` commands, and bytes sent for health. */
+  live?: CommandContext['live'] & { bytesSent(): number };
   /** The outbox's LevelDB table. */
   outboxTable: Store['outbox'];
   evidenceDir: string;
@@ -67,6 +69,9 @@ const FORWARDED = [
   'offload.confirmed',
   'offload.failed',
   'operator.action',
+  'live.started',
+  'live.stopped',
+  'live.failed',
 ] as const;
 
 export class Uplink {
@@ -95,6 +100,7 @@ export class Uplink {
       {
         sessions: deps.sessions,
         state: deps.state,
+        live: deps.live,
         bus: deps.bus,
         clock: deps.clock,
         claim: deps.claim,
@@ -117,7 +123,7 @@ export class Uplink {
     });
     await this.outbox.start();
     for (const type of FORWARDED) this.off.push(deps.bus.on(type, (e) => this.forward(type, e)));
-    for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state'] as const) {
+    for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state', 'live.started', 'live.stopped', 'live.failed'] as const) {
       this.off.push(deps.bus.on(type, () => this.stateChanged()));
     }
     this.alarms.start();
@@ -176,6 +182,7 @@ export class Uplink {
       gps: deps.gps,
       storage: deps.storage,
       offload: deps.offload ? () => deps.offload!.health() : undefined,
+      liveBytesSent: () => deps.live?.bytesSent() ?? 0,
     })
       .then((h) => this.outbox.enqueue({ topic: this.topics.health, payload: JSON.stringify(h), qos: 1, retain: false, priority: 'telemetry' }))
       .then(() => undefined)

@@ -19,7 +19,7 @@ import { nextEvent, startRecorder } from '../evidence/helpers.js';
 
 const log = silentLogger();
 const NOW = 1_800_000_000_000;
-const state: DeviceState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [{ id: 'cam1', ok: true, fps: 25 }], preRecordSeconds: 1 };
+const state: DeviceState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [{ id: 'cam1', ok: true, fps: 25 }], preRecordSeconds: 1, live: [] };
 const refuse = () => {
   throw new Error('a bad request must not reach the recorder or the uploader');
 };

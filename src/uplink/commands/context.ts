@@ -32,6 +32,12 @@ export interface OffloadCommands {
   health(): Promise<{ cases: number; bytes: number; incidents: number; oldestQueuedAt: number | null; awaitingConfirmation: number; bytesPerSecond: number }>;
 }
 
+/** Live view (src/live/live-controller.ts); both calls throw a CasecamError on bad input. */
+export interface LiveControl {
+  startLive(req: { channel?: string; url?: string; durationSeconds?: number; reason: string }): unknown;
+  stopLive(req: { channel?: string }): unknown;
+}
+
 export interface CommandContext {
   sessions: Pick<CaseSessions, 'open' | 'marker' | 'close'>;
   state: () => DeviceState;
@@ -39,6 +45,7 @@ export interface CommandContext {
   clock: Clock;
   claim?: ClaimHandler;
   offload?: OffloadCommands;
+  live?: LiveControl;
 }
 
 export type Handler<A extends CommandAction> = (cmd: Extract<Command, { action: A }>, ctx: CommandContext) => Promise<unknown>;

@@ -26,6 +26,7 @@ import { stateGet } from './state-get.js';
 import { incident } from './incident.js';
 import { offloadConfirm, offloadReject } from './offload-confirm.js';
 import { footageUpload } from './footage-upload.js';
+import { liveStart, liveStop } from './live.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
 const REMEMBERED_REQUESTS = 2000;
@@ -43,6 +44,8 @@ const handlers: HandlerTable = {
   'footage.upload': footageUpload,
   'offload.confirm': offloadConfirm,
   'offload.reject': offloadReject,
+  'live.start': liveStart,
+  'live.stop': liveStop,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
