@@ -12,10 +12,13 @@ import { caseCommand } from './case-command.js';
 import { verifyCommand } from './verify-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { journalCommand } from './journal-command.js';
+import { registryCommand } from './registry-command.js';
+import { provisionCommand } from './provision-command.js';
+import { keysCommand } from './keys-command.js';
 import { archiveCommand } from './archive-command.js';
 import { offloadCommand } from './offload-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, archiveCommand, offloadCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, registryCommand, provisionCommand, keysCommand, archiveCommand, offloadCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

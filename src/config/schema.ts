@@ -51,7 +51,7 @@ export const PathsSchema = z.strictObject({
   ringDir: PipelinePathSchema.optional().meta({ docDefault: '`<dataDir>/ring`', description: 'ring of segments; tmpfs on a device' }),
   evidenceDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/evidence`', description: 'sealed evidence' }),
   backgroundDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/background`', description: 'background footage kept for claims after the fact (on disk)' }),
-  keyDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/keys`', description: "the device's Ed25519 key pair (`device.key` 0600, `device.pub.pem`)" }),
+  keyDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/keys`', description: "the device's Ed25519 key pair (`device.key` 0600, `device.pub.pem`); a `device.key` others can read stops the start" }),
 });
 
 /** Storage budget and retention (docs/evidence.md). */

@@ -121,6 +121,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
           log,
           store,
           evidenceDir: paths.evidenceDir,
+          deviceKey: evidence.deviceKey,
           sessions,
           state,
           live,

@@ -39,6 +39,7 @@ export async function buildReporting(
     log: Logger;
     store: Store;
     evidenceDir: string;
+    deviceKey: { fingerprint: string; publicPem: string };
     sessions: CommandContext['sessions'];
     state: () => DeviceState;
     live: CommandContext['live'] & { bytesSent(): number };
@@ -68,6 +69,7 @@ export async function buildReporting(
     live: deps.live,
     outboxTable: deps.store.outbox,
     evidenceDir: deps.evidenceDir,
+    deviceKey: deps.deviceKey,
     storage: deps.storage,
     bus: deps.bus,
     clock: deps.clock,

@@ -58,7 +58,14 @@ export const HealthSchema = z.object({
   uptimeSeconds: z.number(),
   cpu: z.object({ loadPercent: z.number().nullable(), temperatureC: z.number().nullable() }),
   memory: z.object({ totalBytes: z.number(), usedBytes: z.number(), availableBytes: z.number() }),
-  disk: z.object({ path: z.string(), totalBytes: z.number(), freeBytes: z.number() }).nullable(),
+  disk: z
+    .object({
+      path: z.string(),
+      totalBytes: z.number(),
+      freeBytes: z.number(),
+      encrypted: z.boolean().nullable().optional().describe('the evidence directory sits on a dm-crypt (LUKS) device; null = cannot tell (1.1.0)'),
+    })
+    .nullable(),
   recording: z.object({
     minutesLeft: z.number().nullable().describe('free evidence space / recent bytes per second; null until measured'),
     bytesPerSecond: z.number().nullable(),
@@ -93,11 +100,25 @@ export const InventorySchema = z.object({
   serial: z.string().nullable(),
   software: z.object({ casecam: z.string(), node: z.string(), contract: z.string() }),
   os: z.object({ platform: z.string(), release: z.string(), arch: z.string() }),
-  storage: z.object({ path: z.string(), totalBytes: z.number() }).nullable(),
+  storage: z
+    .object({
+      path: z.string(),
+      totalBytes: z.number(),
+      encrypted: z.boolean().nullable().optional().describe('the evidence directory sits on a dm-crypt (LUKS) device; null = cannot tell (1.1.0)'),
+    })
+    .nullable(),
   cameras: z.array(z.object({ id: z.string(), template: z.string(), fps: z.number() })),
   unit: z.string().nullable(),
   site: z.string().nullable(),
   provisionedAt: z.string().nullable(),
+  /** The device's Ed25519 evidence key, for `casecam registry accept` (1.1.0; optional so 1.0.0 devices still parse). */
+  evidenceKey: z
+    .object({
+      fingerprint: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the SPKI DER, as `casecam keys show` prints it'),
+      publicKeyPem: z.string().describe('SPKI PEM'),
+    })
+    .nullable()
+    .optional(),
   ts: epochMs,
 });
 

@@ -29,6 +29,7 @@ import { AlarmTracker } from './alarm-tracker.js';
 import { RecordingRate } from './recording-rate.js';
 import { healthReport, type GpsProvider } from './health-report.js';
 import { inventoryReport } from './inventory-report.js';
+import { requirePrivateFile } from '../core/private-file.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isPublishableTopic, type DeviceTopics } from './topics.js';
 
@@ -45,6 +46,8 @@ export interface UplinkDeps {
   evidenceDir: string;
   /** The storage budget's figures, when retention runs under one. */
   storage?: () => StorageStatus | undefined;
+  /** The device's evidence key, published in the inventory for `casecam registry accept`. */
+  deviceKey?: { fingerprint: string; publicPem: string };
   bus: Bus;
   clock: Clock;
   log: Logger;
@@ -121,6 +124,8 @@ export class Uplink {
       limits: { maxBytes: m.outbox.maxBytes, maxAgeMs: m.outbox.maxAgeSeconds * 1000, window: m.outbox.window },
       onDrop: (r) => void this.reportDrop(r).catch((err: unknown) => this.deps.log.error({ err }, 'cannot queue an outbox.dropped event')),
     });
+    // Refuse to run with a TLS key others can read (before anything is started).
+    if (m.keyFile) await requirePrivateFile(m.keyFile, 'mqtt.keyFile');
     await this.outbox.start();
     for (const type of FORWARDED) this.off.push(deps.bus.on(type, (e) => this.forward(type, e)));
     for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state', 'live.started', 'live.stopped', 'live.failed'] as const) {
@@ -200,7 +205,7 @@ export class Uplink {
       await conn.publish(this.topics.status, 'online', retained);
       this.lastState = '';
       await this.publishState();
-      const inventory = await inventoryReport(deps.config, deps.evidenceDir, deps.clock);
+      const inventory = await inventoryReport(deps.config, deps.evidenceDir, deps.clock, undefined, deps.deviceKey);
       await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
     } catch (err) {
       deps.log.warn({ err }, 'retained snapshots not all published on connect');
