@@ -16,8 +16,23 @@ import { registryCommand } from './registry-command.js';
 import { provisionCommand } from './provision-command.js';
 import { keysCommand } from './keys-command.js';
 import { fleetCommand } from './fleet-command.js';
+import { archiveCommand } from './archive-command.js';
+import { offloadCommand } from './offload-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, registryCommand, provisionCommand, keysCommand, fleetCommand];
+const commands: Command[] = [
+  runCommand,
+  demoCommand,
+  caseCommand,
+  verifyCommand,
+  journalCommand,
+  simulateCommand,
+  registryCommand,
+  provisionCommand,
+  keysCommand,
+  archiveCommand,
+  offloadCommand,
+  fleetCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
 import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
+import { OffloadConfigSchema } from '../offload/offload-config.js';
 import { ChannelIdSchema } from './channel-id.js';
 import { LiveSchema } from './live-schema.js';
 
@@ -86,6 +87,7 @@ export const ConfigSchema = z.strictObject({
   mqtt: MqttConfigSchema.prefault({}).meta({ description: 'the uplink ([mqtt.md](mqtt.md))' }),
   gpio: GpioConfigSchema.prefault({}).meta({ description: 'counter button, recording lamp, buzzer ([hardware.md](hardware.md))' }),
   serial: SerialConfigSchema.prefault({}).meta({ description: 'serial GPS and barcode scanner ([hardware.md](hardware.md))' }),
+  offload: OffloadConfigSchema.optional().meta({ description: 'upload of closed cases to an S3-compatible bucket ([offload.md](offload.md)); absent: no upload' }),
   live: LiveSchema.prefault({}).meta({ description: 'remote live view on incidents ([live.md](live.md))' }),
 });
 

@@ -106,6 +106,46 @@ export interface OffloadConfirmedEvent {
   at: number;
 }
 
+/** Offload (docs/offload.md): a case entered the upload queue. */
+export interface OffloadQueuedEvent {
+  caseId: string;
+  category: string;
+  incident: boolean;
+  at: number;
+}
+
+/** Upload progress of one case, at most every 5 s per case. */
+export interface OffloadProgressEvent {
+  caseId: string;
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  files: number;
+  at: number;
+}
+
+/** Every object of a case is in the bucket; the centre is to verify it and confirm. */
+export interface OffloadUploadedEvent {
+  caseId: string;
+  category: string;
+  bucket: string;
+  /** The case's key prefix: `<prefix>/<category>/<unit>/<deviceId>/<caseId>`. */
+  key: string;
+  manifestSha256: string;
+  files: number;
+  bytes: number;
+  at: number;
+}
+
+/** An attempt failed (retried later), or the centre rejected a file. */
+export interface OffloadFailedEvent {
+  caseId: string;
+  reason: string;
+  file?: string;
+  retryInSeconds?: number;
+  at: number;
+}
+
 /** Retention deleted footage (journaled before the files went). */
 export interface StorageEvictedEvent {
   /** `background`: unclaimed footage from the ring; `sealed`: evidence files (unclaimed or offloaded). */
@@ -154,6 +194,10 @@ export interface BusEvents {
   'case.claimed': CaseClaimedEvent;
   'operator.action': OperatorActionEvent;
   'offload.confirmed': OffloadConfirmedEvent;
+  'offload.queued': OffloadQueuedEvent;
+  'offload.progress': OffloadProgressEvent;
+  'offload.uploaded': OffloadUploadedEvent;
+  'offload.failed': OffloadFailedEvent;
   'storage.evicted': StorageEvictedEvent;
   'live.worker': LiveWorkerEvent;
   'live.started': LiveStreamEvent;

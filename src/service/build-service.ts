@@ -37,6 +37,8 @@ import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { openEvidence } from './open-evidence.js';
 import { buildCapture, channelPipelines } from './build-capture.js';
 import { buildReporting, type UplinkOptions } from './build-uplink.js';
+import { buildOffload } from '../offload/wire-offload.js';
+import type { OffloadService } from '../offload/offload-service.js';
 
 export interface ServiceOptions {
   log: Logger;
@@ -68,6 +70,8 @@ export interface Service {
   readonly live: LiveController;
   readonly uplink?: Uplink;
   readonly broker?: EmbeddedBroker;
+  /** The uploader (docs/offload.md), when the config has `offload`. */
+  readonly offload?: OffloadService;
   /** Every part that runs, in start order. */
   readonly lifecycles: Lifecycles;
   state(): DeviceState;
@@ -107,6 +111,8 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
         preRecordSeconds: config.recording.preRecordSeconds,
         live: () => live.streams(),
       });
+    const offloaded = (segmentIds: string[], mark: OffloadMark) => markOffloaded({ store, journal, clock, bus }, segmentIds, mark);
+    const offload = buildOffload(config, { store, journal, deviceKey: evidence.deviceKey, paths, markOffloaded: offloaded }, { bus, clock, log });
     const reporting = options.uplink
       ? await buildReporting(options.uplink, {
           config,
@@ -126,6 +132,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
           },
           // The MQTT `claim` command files a past interval under a case (docs/evidence.md).
           claim: (req) => sessions.claimInterval(req),
+          offload,
         })
       : undefined;
     const list: Lifecycle[] = [
@@ -137,6 +144,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       ...hardware.lifecycles,
       ...(options.simulate && options.interactive ? [terminalButton(hardware.sim.button, config.gpio.longPressSeconds)] : []),
       ...(reporting?.lifecycles ?? []),
+      ...(offload ? [offload] : []),
     ];
     const lifecycles = new Lifecycles(list, log);
     return {
@@ -158,9 +166,10 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       live,
       uplink: reporting?.uplink,
       broker: reporting?.broker,
+      offload,
       lifecycles,
       state,
-      markOffloaded: (segmentIds, mark) => markOffloaded({ store, journal, clock, bus }, segmentIds, mark),
+      markOffloaded: offloaded,
       start: async () => {
         await lifecycles.start();
         log.info({ deviceId: config.deviceId, channels: config.channels.length, dataDir: paths.dataDir }, 'service started');

@@ -14,7 +14,7 @@ import type { DeviceState } from '../recording/device-state.js';
 import type { StorageStatus } from '../evidence/retention.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import type { GpsProvider } from '../uplink/health-report.js';
-import type { ClaimHandler, CommandContext } from '../uplink/commands/context.js';
+import type { ClaimHandler, CommandContext, OffloadCommands } from '../uplink/commands/context.js';
 import { Uplink } from '../uplink/uplink.js';
 
 export interface UplinkOptions {
@@ -46,6 +46,7 @@ export async function buildReporting(
     storage: () => StorageStatus | undefined;
     gps: GpsProvider;
     claim: ClaimHandler;
+    offload?: OffloadCommands;
   },
 ): Promise<Reporting> {
   const base = deps.config.mqtt;
@@ -75,6 +76,7 @@ export async function buildReporting(
     log: deps.log,
     gps: deps.gps,
     claim: deps.claim,
+    offload: deps.offload,
   });
   lifecycles.push(uplink);
   return { uplink, broker, lifecycles };

@@ -35,6 +35,8 @@ export interface HealthSources {
   gps?: GpsProvider;
   /** The evidence store's own view (a storage budget, when configured, is the capacity). */
   storage?: () => { capacityBytes: number; freeBytes: number } | undefined;
+  /** The upload queue, when offload is configured. */
+  offload?: () => Promise<Health['offload']>;
   /** Bytes sent by live view since the service started. */
   liveBytesSent?: () => number;
 }
@@ -85,6 +87,7 @@ export async function healthReport(src: HealthSources): Promise<Health> {
       : null,
     clockOffsetMs: num(gps?.clockOffsetMs),
     alarms: src.alarms(),
+    ...(src.offload ? { offload: await orNull(src.offload()) ?? undefined } : {}),
     live: { streams: src.state().live.length, bytesSent: src.liveBytesSent?.() ?? 0 },
   };
 }

@@ -79,6 +79,17 @@ export const HealthSchema = z.object({
   gps: GpsSchema.nullable(),
   clockOffsetMs: z.number().nullable().describe('system clock minus GPS time, ms; null without a GPS time'),
   alarms: z.array(AlarmSchema),
+  offload: z
+    .object({
+      cases: z.number().int().describe('cases waiting to upload or uploading'),
+      bytes: z.number().int().describe('bytes of them still to upload'),
+      incidents: z.number().int(),
+      oldestQueuedAt: epochMs.nullable(),
+      awaitingConfirmation: z.number().int().describe('uploaded, not yet confirmed by the centre'),
+      bytesPerSecond: z.number().describe('upload rate over the last minute'),
+    })
+    .optional()
+    .describe('the upload queue, when offload is configured (docs/offload.md)'),
   live: z.object({ streams: z.number().int(), bytesSent: z.number() }).describe('live view: streams running, bytes sent since start (since contract 1.1)'),
 });
 
@@ -128,7 +139,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, outbox.dropped, live.started, live.stopped, live.failed'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.queued, offload.progress, offload.uploaded, offload.confirmed, offload.failed, operator.action, outbox.dropped, live.started, live.stopped, live.failed'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());
@@ -185,6 +196,46 @@ export const CommandSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ ...base, action: z.literal('state.get') }).strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('incident'),
+      kind: z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/, 'an incident kind such as "violent-resistance" or "emergency"'),
+      caseId: CaseIdSchema.optional(),
+      note: shortText(1024).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('footage.upload'),
+      channel: z.string().min(1).max(32).optional().describe('a channel ID to report on; the case files every channel of the interval'),
+      from: epochMs,
+      to: epochMs,
+      reason: shortText(1024),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('offload.confirm'),
+      caseId: CaseIdSchema,
+      receipt: z.string().min(1).max(1024).optional().describe('key of receipt.json in the bucket'),
+      files: z
+        .array(z.object({ file: z.string().min(1).max(256), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256, 64 lower-case hex digits') }).strict())
+        .min(1)
+        .max(100)
+        .describe('verified files (bundle paths) and their SHA-256; a large case is confirmed in several commands'),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('offload.reject'),
+      caseId: CaseIdSchema,
+      problems: z.array(z.object({ file: z.string().min(1).max(256).optional(), reason: shortText(1024) }).strict()).min(1).max(50),
+    })
+    .strict(),
   z
     .object({
       ...base,

@@ -24,7 +24,7 @@ import { Connection, RefusedByBroker } from './connection.js';
 import { Outbox, type DropReport } from './outbox.js';
 import type { OutboxItem } from '../store/outbox-record.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
-import type { ClaimHandler } from './commands/context.js';
+import type { ClaimHandler, OffloadCommands } from './commands/context.js';
 import { AlarmTracker } from './alarm-tracker.js';
 import { RecordingRate } from './recording-rate.js';
 import { healthReport, type GpsProvider } from './health-report.js';
@@ -53,6 +53,7 @@ export interface UplinkDeps {
   log: Logger;
   gps?: GpsProvider;
   claim?: ClaimHandler;
+  offload?: OffloadCommands;
 }
 
 /** Bus events published on `events`; case and alarm events are never dropped. */
@@ -65,7 +66,11 @@ const FORWARDED = [
   'alarm.raised',
   'alarm.cleared',
   'storage.evicted',
+  'offload.queued',
+  'offload.progress',
+  'offload.uploaded',
   'offload.confirmed',
+  'offload.failed',
   'operator.action',
   'live.started',
   'live.stopped',
@@ -102,6 +107,7 @@ export class Uplink {
         bus: deps.bus,
         clock: deps.clock,
         claim: deps.claim,
+        offload: deps.offload,
       },
       deps.log,
     );
@@ -180,6 +186,7 @@ export class Uplink {
       alarms: () => this.alarms.list(),
       gps: deps.gps,
       storage: deps.storage,
+      offload: deps.offload ? () => deps.offload!.health() : undefined,
       liveBytesSent: () => deps.live?.bytesSent() ?? 0,
     })
       .then((h) => this.outbox.enqueue({ topic: this.topics.health, payload: JSON.stringify(h), qos: 1, retain: false, priority: 'telemetry' }))

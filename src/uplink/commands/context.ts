@@ -11,6 +11,8 @@ export interface ClaimRequest {
   to: number;
   reason?: string;
   source: string;
+  /** Kind of a case the claim creates (e.g. `footage-request`). */
+  kind?: string;
 }
 
 /**
@@ -18,6 +20,17 @@ export interface ClaimRequest {
  * a JSON-able summary; rejects with a CasecamError whose code names the failure.
  */
 export type ClaimHandler = (req: ClaimRequest) => Promise<unknown>;
+
+/** The uploader's side of the offload commands (src/offload/), when offload is configured. */
+export interface OffloadCommands {
+  enqueue(caseId: string, incident: boolean): Promise<unknown>;
+  /** The longest interval one `footage.upload` may ask for. */
+  readonly footageMaxSeconds: number;
+  confirm(req: { caseId: string; receipt?: string; files: Array<{ file: string; sha256: string }> }): Promise<unknown>;
+  reject(req: { caseId: string; problems: Array<{ file?: string; reason: string }> }): Promise<unknown>;
+  /** The queue for the health report. */
+  health(): Promise<{ cases: number; bytes: number; incidents: number; oldestQueuedAt: number | null; awaitingConfirmation: number; bytesPerSecond: number }>;
+}
 
 /** Live view (src/live/live-controller.ts); both calls throw a CasecamError on bad input. */
 export interface LiveControl {
@@ -31,6 +44,7 @@ export interface CommandContext {
   bus: Bus;
   clock: Clock;
   claim?: ClaimHandler;
+  offload?: OffloadCommands;
   live?: LiveControl;
 }
 

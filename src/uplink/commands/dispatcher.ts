@@ -23,6 +23,9 @@ import { marker } from './marker.js';
 import { alarm } from './alarm.js';
 import { claim } from './claim.js';
 import { stateGet } from './state-get.js';
+import { incident } from './incident.js';
+import { offloadConfirm, offloadReject } from './offload-confirm.js';
+import { footageUpload } from './footage-upload.js';
 import { liveStart, liveStop } from './live.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
@@ -37,6 +40,10 @@ const handlers: HandlerTable = {
   alarm,
   claim,
   'state.get': stateGet,
+  incident,
+  'footage.upload': footageUpload,
+  'offload.confirm': offloadConfirm,
+  'offload.reject': offloadReject,
   'live.start': liveStart,
   'live.stop': liveStop,
 };

@@ -1,0 +1,66 @@
+/**
+ * The centre's check of one uploaded case: read every object back, compare each with
+ * its SHA-256 metadata, and check the whole as a bundle (signatures with the device's
+ * registered key, SHA256SUMS, every file's hash, nothing added or missing). Also that
+ * the bundle is the case and device the event named, and the manifest the event named.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { verifyBundle } from '../export/bundle-verify.js';
+import { ManifestSchema, type Manifest } from '../export/manifest.js';
+import { readCase } from './bucket-case.js';
+
+export interface UploadedCase {
+  deviceId: string;
+  caseId: string;
+  keyBase: string;
+  manifestSha256: string;
+}
+
+export interface Verdict {
+  ok: boolean;
+  problems: Array<{ file?: string; reason: string }>;
+  files: Array<{ file: string; sha256: string; bytes: number }>;
+  manifest?: Manifest;
+  deviceKeyFingerprint?: string;
+}
+
+export async function deviceKeyPem(keysDir: string, deviceId: string): Promise<Buffer | undefined> {
+  // Device IDs are letters, digits, ".", "_", "-" (config schema); never a path here either.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(deviceId)) return undefined;
+  return readFile(path.join(keysDir, `${deviceId}.pub.pem`)).catch(() => undefined);
+}
+
+export async function verifyUploadedCase(s3: S3Client, bucket: string, keysDir: string, c: UploadedCase): Promise<Verdict> {
+  const problems: Verdict['problems'] = [];
+  const key = await deviceKeyPem(keysDir, c.deviceId);
+  if (!key) return { ok: false, problems: [{ reason: `no registered key ${c.deviceId}.pub.pem in ${keysDir}` }], files: [] };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'casecam-archive-'));
+  try {
+    const read = await readCase(s3, bucket, c.keyBase, dir);
+    problems.push(...read.problems);
+    const v = await verifyBundle(dir, { trustedKeyPem: key });
+    const files = new Set(read.files.map((f) => f.file));
+    for (const p of v.problems) {
+      const m = /^([^:]+): (.*)$/s.exec(p);
+      const file = m && files.has(m[1]!) ? m[1]! : undefined;
+      if (file && problems.some((q) => q.file === file)) continue; // already named by its metadata check
+      problems.push(file ? { file, reason: m![2]! } : { reason: p });
+    }
+    const manifestFile = read.files.find((f) => f.file === 'manifest.json');
+    let manifest: Manifest | undefined;
+    if (manifestFile) {
+      const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => 'null')));
+      manifest = parsed.success ? parsed.data : undefined;
+      if (manifestFile.sha256 !== c.manifestSha256) problems.push({ file: 'manifest.json', reason: `not the manifest the device announced (${c.manifestSha256.slice(0, 12)}…)` });
+    } else problems.push({ file: 'manifest.json', reason: 'missing' });
+    if (manifest && (manifest.case.id !== c.caseId || manifest.device.id !== c.deviceId)) {
+      problems.push({ file: 'manifest.json', reason: `names case "${manifest.case.id}" of ${manifest.device.id}, not "${c.caseId}" of ${c.deviceId}` });
+    }
+    return { ok: problems.length === 0 && v.ok, problems, files: read.files, manifest, deviceKeyFingerprint: v.fingerprint };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
