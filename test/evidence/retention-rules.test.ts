@@ -7,6 +7,7 @@ import test from 'ava';
 import { mkdir, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
 import { Bus } from '../../src/core/bus.js';
+import { SerialQueue } from '../../src/core/serial-queue.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Store } from '../../src/store/store.js';
 import { Ring } from '../../src/media/ring.js';
@@ -26,7 +27,7 @@ function seg(id: string, start: number, extra: Partial<SegmentRecord> = {}): Seg
 }
 
 async function setup(storage: Partial<StorageConfig>, active: string[] = []) {
-  // `active` may change during a test: the sessions stand-in reads it on every call.
+  // `active` may change during a test: the case windows are read on every call.
   const dir = await tempDir('casecam-rules-');
   const store = await Store.open(path.join(dir, 'db'), log);
   const journal = await Journal.open(store, clock, log);
@@ -42,7 +43,9 @@ async function setup(storage: Partial<StorageConfig>, active: string[] = []) {
     bus,
     clock,
     log,
-    sessions: { wants: () => false, exclusive: (fn) => fn(), activeCases: () => active.map((id) => ({ id })) },
+    // Windows that overlap no ring segment: only the IDs matter to these rules.
+    cases: { windows: () => active.map((id) => ({ id, windowStart: 0, windowEnd: 0 })) },
+    sealQueue: new SerialQueue(),
     settings: StorageSchema.parse(storage),
     evidenceDir,
     backgroundDir: path.join(dir, 'background'),
