@@ -97,10 +97,10 @@ test('under a budget: unclaimed goes first, then offloaded; case footage not off
 });
 
 test('a crash after the eviction was journaled leaves the file: recovery finishes it', async (t) => {
-  const { store, evidenceDir } = await setup({});
+  const { store, ring, evidenceDir } = await setup({});
   await putSealed(store, evidenceDir, seg('cam1_1800000000000_00000', NOW, { evictedAt: NOW }));
   const { recover } = await import('../../src/recording/recovery.js');
-  const report = await recover({ store, sealer: undefined as never, ringDir: path.join(evidenceDir, 'no-ring'), evidenceDir, segmentSeconds: 2, channels: ['cam1'], log });
+  const report = await recover({ store, ring, sealer: undefined as never, ringDir: path.join(evidenceDir, 'no-ring'), evidenceDir, segmentSeconds: 2, channels: ['cam1'], log });
   t.deepEqual(report.evictionsFinished, ['cam1_1800000000000_00000']);
   await t.throwsAsync(access(path.join(evidenceDir, 'd', 'cam1_1800000000000_00000.mkv')));
   await store.close();
