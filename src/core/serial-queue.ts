@@ -11,6 +11,9 @@
 export class SerialQueue {
   private tail: Promise<void> = Promise.resolve();
   private count = 0;
+  private readonly settle = (): void => {
+    this.count--;
+  };
 
   /** Tasks queued or running. */
   get size(): number {
@@ -21,10 +24,7 @@ export class SerialQueue {
   run<T>(task: () => T | PromiseLike<T>): Promise<T> {
     this.count++;
     const result = this.tail.then(task);
-    const settle = (): void => {
-      this.count--;
-    };
-    this.tail = result.then(settle, settle);
+    this.tail = result.then(this.settle, this.settle);
     return result;
   }
 
