@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { silentLogger } from '../src/core/logger.js';
 import { Bus } from '../src/core/bus.js';
+import { SerialQueue } from '../src/core/serial-queue.js';
 import { Store } from '../src/store/store.js';
 import { Ring } from '../src/media/ring.js';
 import { Journal, verifyJournal } from '../src/evidence/journal.js';
@@ -81,7 +82,8 @@ async function retentionScan(): Promise<Record<string, number>> {
     bus: new Bus(log),
     clock,
     log,
-    sessions: { wants: () => false, exclusive: (fn) => fn(), activeCases: () => [] },
+    cases: { windows: () => [] },
+    sealQueue: new SerialQueue(),
     settings: StorageSchema.parse({ checkSeconds: 600, budgetBytes: 1e12 }),
     evidenceDir: dir,
     backgroundDir: dir,

@@ -21,6 +21,7 @@ import { EventSchema } from '../uplink/payloads.js';
 import { RECEIPT_FILE, RECEIPT_SIG_FILE, receiptIndexKey } from '../offload/object-key.js';
 import { signReceipt, RECEIPT_FORMAT, type Receipt } from './receipt.js';
 import { verifyUploadedCase, type Verdict } from './verify-upload.js';
+import { SerialQueue } from '../core/serial-queue.js';
 
 export interface ArchiveOptions {
   brokerUrl: string;
@@ -42,7 +43,7 @@ const CONFIRM_CHUNK = 100;
 export class ArchiveService {
   readonly name = 'archive';
   private client: MqttClient | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly chain = new SerialQueue();
   private lockEnabled: boolean | undefined;
   /** Verdicts in this process (for tests and logs); the receipts in the bucket are the record. */
   readonly verdicts: Array<{ deviceId: string; caseId: string; verdict: Verdict }> = [];
@@ -74,7 +75,7 @@ export class ArchiveService {
   }
 
   async stop(): Promise<void> {
-    await this.chain.catch(() => undefined);
+    await this.chain.settled();
     await this.client?.endAsync();
   }
 
@@ -91,9 +92,9 @@ export class ArchiveService {
     const keyBase = String(event.key ?? '');
     const manifestSha256 = String(event.manifestSha256 ?? '');
     const category = String(event.category ?? '');
-    const run = this.chain.then(() => this.handle({ deviceId, caseId, keyBase, manifestSha256, category }));
-    this.chain = run.catch((err: unknown) => this.o.log.error({ err, deviceId, caseId }, 'archive check failed'));
-    return this.chain.then(() => undefined);
+    return this.chain
+      .run(() => this.handle({ deviceId, caseId, keyBase, manifestSha256, category }))
+      .catch((err: unknown) => this.o.log.error({ err, deviceId, caseId }, 'archive check failed'));
   }
 
   private async handle(c: { deviceId: string; caseId: string; keyBase: string; manifestSha256: string; category: string }): Promise<void> {

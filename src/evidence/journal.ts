@@ -13,6 +13,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { SerialQueue } from '../core/serial-queue.js';
 import { Store } from '../store/store.js';
 import type { JournalEntry, JournalHead } from '../store/journal-record.js';
 import { GENESIS_HASH, entryHash, sha256Hex } from './journal-hash.js';
@@ -25,7 +26,7 @@ export interface AppendOptions {
 }
 
 export class Journal {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   private constructor(
     private readonly store: Store,
@@ -67,14 +68,12 @@ export class Journal {
   }
 
   append(type: string, data: Record<string, unknown>, opts: AppendOptions = {}): Promise<JournalEntry> {
-    const run = this.queue.then(() => this.write(type, data, opts));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.write(type, data, opts));
   }
 
   /** Resolves when every append queued so far is written. */
   async idle(): Promise<void> {
-    await this.queue;
+    await this.queue.settled();
   }
 
   private async write(type: string, data: Record<string, unknown>, opts: AppendOptions): Promise<JournalEntry> {

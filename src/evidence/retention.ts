@@ -1,6 +1,7 @@
 /**
- * Retention under a storage budget. Every `checkSeconds` one pass, on the case sessions'
- * seal queue (so it never drops or evicts what a claim is sealing or linking):
+ * Retention under a storage budget. Every `checkSeconds` one pass, on the seal queue it
+ * shares with the case sessions (so it never drops or evicts what a claim is sealing or
+ * linking):
  *
  * 1. Ring ageing: a segment that left the pre-record window unclaimed becomes background
  *    footage when `backgroundBytes` > 0, else it is discarded (the pre-record buffer was
@@ -14,24 +15,35 @@
  *    background) so that recording goes on.
  *
  * Invariants:
+ * - Ring footage inside the window of a case still recording (open or closing) is kept.
  * - Case footage that is not confirmed offloaded is never evicted, nor footage of a case
- *   still open or closing, offloaded or not (checked again on the very rows being
- *   evicted, not only when they were picked).
+ *   still open or closing, offloaded or not (src/evidence/sealed-eviction.ts).
  * - Nothing is evicted without a `storage.evicted` journal entry written first; for
  *   sealed footage the entry and the rows' `evictedAt` are one batch. A crash before the
  *   files are gone is finished by recovery.
+ *
+ * Retention knows of the cases only their windows (`cases`, a small interface the
+ * composition root fills from the case sessions); it never calls into the sessions.
  */
 import { statfs } from 'node:fs/promises';
-import path from 'node:path';
-import { unlink } from 'node:fs/promises';
 import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { SerialQueue } from '../core/serial-queue.js';
+import { overlapsWindow, type CaseWindow } from '../core/case-window.js';
 import type { StorageConfig } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import type { SegmentRecord } from '../store/records.js';
 import type { Ring, RingEntry } from '../media/ring.js';
 import type { Journal } from './journal.js';
+import { EvidenceBytes } from './evidence-bytes.js';
+import { EVICT_CHUNK, evictSealed, sealedCandidates, type Candidate } from './sealed-eviction.js';
+
+export { evictable } from './sealed-eviction.js';
+
+/** The cases retention must respect: the windows of those still recording (open or closing). */
+export interface ActiveCaseWindows {
+  windows(): readonly CaseWindow[];
+}
 
 export interface RetentionDeps {
   store: Store;
@@ -40,8 +52,9 @@ export interface RetentionDeps {
   bus: Bus;
   clock: Clock;
   log: Logger;
-  /** Case sessions: which ring segments an active case still wants, and their seal queue. */
-  sessions: { wants(e: RingEntry): boolean; exclusive<T>(fn: () => Promise<T>): Promise<T>; activeCases(): Array<{ id: string }> };
+  cases: ActiveCaseWindows;
+  /** The queue sealing runs on: a pass runs there too, never beside a seal or a link. */
+  sealQueue: SerialQueue;
   settings: StorageConfig;
   evidenceDir: string;
   backgroundDir: string;
@@ -69,28 +82,15 @@ export interface StorageStatus {
   shrunk: boolean;
 }
 
-interface Candidate {
-  id: string;
-  start: number;
-  bytes: number;
-  /** 0: no case claims it; 1: offloaded case footage. */
-  rank: number;
-}
-
-/** At most this many segments in one eviction entry, so entries stay small. */
-const EVICT_CHUNK = 200;
-
 async function defaultFsStats(dir: string): Promise<{ total: number; free: number }> {
   const s = await statfs(dir);
   return { total: s.blocks * s.bsize, free: s.bavail * s.bsize };
 }
 
 export class Retention {
-  private evidenceBytes = 0;
+  private readonly evidence: EvidenceBytes;
   /** Under a budget: the count of evidence bytes at start, done before the first pass. */
   private counted: Promise<void> = Promise.resolve();
-  private readonly sealedWhileCounting = new Set<string>();
-  private counting = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly alarms = new Map<string, boolean>();
@@ -101,7 +101,9 @@ export class Retention {
   private readonly unsubscribe: Array<() => void> = [];
   private last: StorageStatus | undefined;
 
-  constructor(private readonly deps: RetentionDeps) {}
+  constructor(private readonly deps: RetentionDeps) {
+    this.evidence = new EvidenceBytes(deps.store, deps.log);
+  }
 
   /**
    * Run a pass every `checkSeconds`. Under a budget, the evidence bytes are counted first,
@@ -112,8 +114,7 @@ export class Retention {
     const { bus, settings } = this.deps;
     this.unsubscribe.push(
       bus.on('segment.sealed', (e) => {
-        this.evidenceBytes += e.bytes;
-        if (this.counting) this.sealedWhileCounting.add(e.segmentId);
+        this.evidence.sealed(e.segmentId, e.bytes);
         if (e.caseIds.length === 0) this.sealedMayBeEvictable = true;
       }),
       // Offloaded footage becomes evictable when confirmed, or when its last case closes.
@@ -125,31 +126,9 @@ export class Retention {
       }),
     );
     // Handled here: it runs in the background, and an unhandled rejection would end the service.
-    if (settings.budgetBytes !== undefined) this.counted = this.countEvidence().catch((err: unknown) => this.deps.log.error({ err }, 'cannot count the evidence bytes'));
+    if (settings.budgetBytes !== undefined) this.counted = this.evidence.count().catch((err: unknown) => this.deps.log.error({ err }, 'cannot count the evidence bytes'));
     this.timer = setInterval(() => void this.pass(), settings.checkSeconds * 1000);
     this.timer.unref();
-  }
-
-  private async countEvidence(): Promise<void> {
-    this.counting = true;
-    try {
-      for await (const [key, raw] of this.deps.store.segments.sub.iterator()) {
-        if (this.sealedWhileCounting.has(key)) continue; // counted by its event already
-        // Only the size is needed here: a plain parse, not the full schema, keeps it quick.
-        // A damaged row is skipped (the store's rule), never allowed to stop the count.
-        let v: { bytes?: unknown; evictedAt?: unknown };
-        try {
-          v = JSON.parse(raw) as typeof v;
-        } catch {
-          this.deps.log.error({ table: 'segments', key }, 'stored value is not JSON; not counted');
-          continue;
-        }
-        if (typeof v.bytes === 'number' && v.evictedAt === undefined) this.evidenceBytes += v.bytes;
-      }
-    } finally {
-      this.counting = false;
-      this.sealedWhileCounting.clear();
-    }
   }
 
   async stop(): Promise<void> {
@@ -164,8 +143,8 @@ export class Retention {
 
   /** One pass now (a pass already running is joined, not repeated). */
   pass(): Promise<void> {
-    this.running ??= this.deps.sessions
-      .exclusive(() => this.run())
+    this.running ??= this.deps.sealQueue
+      .run(() => this.run())
       .catch((err: unknown) => this.deps.log.error({ err }, 'retention pass failed'))
       .finally(() => {
         this.running = undefined;
@@ -175,10 +154,10 @@ export class Retention {
 
   private async run(): Promise<void> {
     await this.counted;
-    const { ring, settings, clock, sessions } = this.deps;
+    const { ring, settings, clock, cases } = this.deps;
     const shrunk = this.full;
     const keepSeconds = shrunk ? this.deps.segmentSeconds * 2 : this.deps.preRecordSeconds + this.deps.segmentSeconds * 2;
-    for (const e of ring.aged(clock.now() - keepSeconds * 1000, (e) => sessions.wants(e))) {
+    for (const e of ring.aged(clock.now() - keepSeconds * 1000, (e) => cases.windows().some((w) => overlapsWindow(e, w)))) {
       if (e.sealed) ring.forget(e.id);
       else if (settings.backgroundBytes > 0) await ring.toBackground(e, this.deps.backgroundDir);
       else await ring.discard(e);
@@ -212,14 +191,14 @@ export class Retention {
       await this.evictRing(bg, 'storage low');
       if (need > 0 && this.sealedMayBeEvictable) {
         const picked: Candidate[] = [];
-        const candidates = await this.sealedCandidates();
+        const candidates = await sealedCandidates(this.deps.store, this.activeIds());
         if (candidates.length === 0) this.sealedMayBeEvictable = false;
         for (const r of candidates) {
           if (need <= 0) break;
           picked.push(r);
           need -= r.bytes;
         }
-        await this.evictSealed(picked, 'storage low');
+        await evictSealed(this.deps, picked, 'storage low', () => this.activeIds(), (bytes) => this.evidence.evicted(bytes));
       }
       st = await this.measure();
     }
@@ -247,40 +226,18 @@ export class Retention {
     const ringBytes = ring.unsealedBytes();
     const backgroundBytes = sum(ring.background());
     const capacityBytes = settings.budgetBytes ?? fs.total;
-    const freeBytes = settings.budgetBytes !== undefined ? Math.min(settings.budgetBytes - this.evidenceBytes - ringBytes, fs.free) : fs.free;
+    const freeBytes = settings.budgetBytes !== undefined ? Math.min(settings.budgetBytes - this.evidence.total - ringBytes, fs.free) : fs.free;
     const recent = ring.all().filter((e) => e.end !== undefined && e.end > this.deps.clock.now() - 60_000);
     const span = recent.length ? (Math.max(...recent.map((e) => e.end!)) - Math.min(...recent.map((e) => e.start))) / 1000 : 0;
     return {
       capacityBytes,
       freeBytes,
       freePercent: capacityBytes > 0 ? (Math.max(0, freeBytes) / capacityBytes) * 100 : 0,
-      evidenceBytes: settings.budgetBytes !== undefined ? this.evidenceBytes : undefined,
+      evidenceBytes: settings.budgetBytes !== undefined ? this.evidence.total : undefined,
       ringBytes,
       backgroundBytes,
       bytesPerSecond: span > 0 ? Math.round(sum(recent) / span) : 0,
     };
-  }
-
-  /**
-   * Sealed footage retention may evict: first what no case claims, then offloaded case
-   * footage; oldest first. A whole-table walk, so it runs only under pressure, and with a
-   * plain parse: the rows picked are read and validated again before anything goes.
-   */
-  private async sealedCandidates(): Promise<Candidate[]> {
-    const active = this.activeIds();
-    const out: Candidate[] = [];
-    for await (const [id, raw] of this.deps.store.segments.sub.iterator()) {
-      let r: Partial<SegmentRecord>;
-      try {
-        r = JSON.parse(raw) as Partial<SegmentRecord>;
-      } catch {
-        continue;
-      }
-      if (r.evictedAt !== undefined || !Array.isArray(r.caseIds) || typeof r.bytes !== 'number' || typeof r.start !== 'number') continue;
-      if (!evictable(r as SegmentRecord, active)) continue;
-      out.push({ id, start: r.start, bytes: r.bytes, rank: r.caseIds.length === 0 ? 0 : 1 });
-    }
-    return out.sort((a, b) => a.rank - b.rank || a.start - b.start);
   }
 
   private async evictRing(entries: RingEntry[], reason: string): Promise<void> {
@@ -299,53 +256,8 @@ export class Retention {
     }
   }
 
-  private async evictSealed(picked: Candidate[], reason: string): Promise<void> {
-    const { store, journal, clock, log, bus } = this.deps;
-    for (let i = 0; i < picked.length; i += EVICT_CHUNK) {
-      // Re-read each row: a claim may have filed it under a case since it was picked.
-      const chunk: SegmentRecord[] = [];
-      const active = this.activeIds();
-      for (const p of picked.slice(i, i + EVICT_CHUNK)) {
-        const r = await store.segments.get(p.id);
-        if (r && r.evictedAt === undefined && evictable(r, active)) chunk.push(r);
-      }
-      if (chunk.length === 0) continue;
-      const at = clock.now();
-      const bytes = chunk.reduce((n, r) => n + r.bytes, 0);
-      await journal.append(
-        'storage.evicted',
-        {
-          reason,
-          kind: 'sealed',
-          bytes,
-          segments: chunk.map((r) => ({
-            id: r.id,
-            channel: r.channel,
-            file: r.file,
-            start: r.start,
-            end: r.end,
-            bytes: r.bytes,
-            sha256: r.sha256,
-            caseIds: r.caseIds,
-            offloadedAt: r.offloadedAt,
-            offloadTarget: r.offloadTarget,
-          })),
-        },
-        { caseIds: [...new Set(chunk.flatMap((r) => r.caseIds))], ops: chunk.map((r) => store.segments.putOp(r.id, { ...r, evictedAt: at })) },
-      );
-      for (const r of chunk) {
-        await unlink(path.join(this.deps.evidenceDir, r.file)).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') log.warn({ err, segment: r.id }, 'cannot delete evicted segment');
-        });
-      }
-      this.evidenceBytes -= bytes;
-      log.info({ reason, segments: chunk.length, bytes }, 'sealed footage evicted');
-      bus.emit('storage.evicted', { kind: 'sealed', reason, segments: chunk.length, bytes, at });
-    }
-  }
-
   private activeIds(): Set<string> {
-    return new Set(this.deps.sessions.activeCases().map((c) => c.id));
+    return new Set(this.deps.cases.windows().map((c) => c.id));
   }
 
   private setAlarm(kind: 'storage.low' | 'storage.full', on: boolean, message: () => string): void {
@@ -354,15 +266,6 @@ export class Retention {
     const at = this.deps.clock.now();
     this.deps.bus.emit(on ? 'alarm.raised' : 'alarm.cleared', { kind, subject: 'storage', message: on ? message() : 'enough free space again', at });
   }
-}
-
-/**
- * The one rule of what retention may delete: footage no case claims, or case footage
- * whose offload is confirmed and whose cases are all closed (`activeCaseIds`: open or closing).
- */
-export function evictable(r: SegmentRecord, activeCaseIds: Set<string>): boolean {
-  if (r.caseIds.length === 0) return true;
-  return r.offloadedAt !== undefined && !r.caseIds.some((id) => activeCaseIds.has(id));
 }
 
 function bytesText(n: number): string {

@@ -13,6 +13,7 @@ import type { Logger } from '../core/logger.js';
 import type { Fact } from './board-model.js';
 import type { CaseRow, DeviceRecord } from './fleet-records.js';
 import { FleetStore, key, timeKey, type FleetOp } from './fleet-store.js';
+import { SerialQueue } from '../core/serial-queue.js';
 
 const MAX_CASES = 20_000;
 
@@ -24,7 +25,7 @@ export class FleetHistory {
   private ops: FleetOp[] = [];
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writing = new SerialQueue();
   written = 0;
 
   constructor(
@@ -143,7 +144,7 @@ export class FleetHistory {
 
   /** Writes what was gathered; resolves when it is on disk. Never throws (logs). */
   flush(): Promise<void> {
-    this.writing = this.writing.then(async () => {
+    return this.writing.run(async () => {
       const ops = this.ops.splice(0);
       for (const id of this.dirty) ops.push(this.store.devices.putOp(id, this.devices.get(id)!));
       this.dirty.clear();
@@ -162,8 +163,7 @@ export class FleetHistory {
       } catch (err) {
         this.log.error({ err, ops: ops.length }, 'cannot write fleet history');
       }
-    });
-    return this.writing;
+    }).catch((err: unknown) => this.log.error({ err }, 'cannot write fleet history'));
   }
 
   async stop(): Promise<void> {

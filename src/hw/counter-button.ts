@@ -4,6 +4,7 @@
  * board, the simulated twin elsewhere.
  */
 import type { Logger } from '../core/logger.js';
+import { SerialQueue } from '../core/serial-queue.js';
 import type { DigitalInput } from './digital-io.js';
 import { ButtonPresses } from './button-presses.js';
 import type { TriggerActions, TriggerOutcome } from './trigger-actions.js';
@@ -23,7 +24,7 @@ export class CounterButton {
   private input: DigitalInput | undefined;
   private presses: ButtonPresses | undefined;
   /** Presses are handled one at a time, in order. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly opts: CounterButtonOptions) {}
 
@@ -32,19 +33,20 @@ export class CounterButton {
     this.presses = new ButtonPresses(this.input, { debounceMs: this.opts.debounceMs, longPressMs: this.opts.longPressMs }, (press, heldMs) => {
       this.opts.log.info({ press, heldMs }, 'counter button');
       // A press whose handling fails is logged; the queue must stay usable for the next one.
-      this.queue = this.queue
-        .then(async () => {
+      this.queue.push(
+        async () => {
           const outcome = await this.opts.actions.button(press);
           this.opts.onOutcome?.(press, outcome);
-        })
-        .catch((err: unknown) => this.opts.log.error({ err, press }, 'button press not handled'));
+        },
+        (err) => this.opts.log.error({ err, press }, 'button press not handled'),
+      );
     });
     await this.presses.start();
   }
 
   async stop(): Promise<void> {
     this.presses?.stop();
-    await this.queue.catch(() => undefined);
+    await this.queue.settled();
     await this.input?.close();
   }
 }

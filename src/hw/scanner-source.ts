@@ -5,6 +5,7 @@
  * line's business (serial-line.ts): counted, logged, reconnected.
  */
 import type { Logger } from '../core/logger.js';
+import { SerialQueue } from '../core/serial-queue.js';
 import { isValidCaseId } from '../core/case-id.js';
 import { SerialLine } from './serial-line.js';
 import type { ScanPattern } from './hw-config.js';
@@ -25,7 +26,7 @@ export class ScannerSource {
   /** Codes read whole but refused (not a usable ID): counted like the serial errors. */
   rejected = 0;
   private readonly patterns: Array<{ re: RegExp; action: ScanPattern['action'] }>;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly opts: ScannerSourceOptions) {
     this.patterns = (opts.patterns ?? []).map((p) => ({ re: new RegExp(`^(?:${p.pattern})$`, 'u'), action: p.action }));
@@ -38,7 +39,7 @@ export class ScannerSource {
 
   async stop(): Promise<void> {
     await this.line.stop();
-    await this.queue.catch(() => undefined);
+    await this.queue.settled();
   }
 
   private onCode(raw: string): void {
@@ -53,11 +54,12 @@ export class ScannerSource {
     this.opts.log.info({ scanned: code, action }, 'barcode scanned');
     // Scans are handled in order: a close must not overtake the open scanned before it.
     // A scan whose handling fails is logged; the queue must stay usable for the next one.
-    this.queue = this.queue
-      .then(async () => {
+    this.queue.push(
+      async () => {
         const outcome = await this.opts.actions.scan(code, action);
         this.opts.onOutcome?.(code, outcome);
-      })
-      .catch((err: unknown) => this.opts.log.error({ err, scanned: code }, 'scan not handled'));
+      },
+      (err) => this.opts.log.error({ err, scanned: code }, 'scan not handled'),
+    );
   }
 }

@@ -11,6 +11,9 @@
  *   a later case's pre-record can claim them too.
  * - What to keep and what to drop is decided by retention (src/evidence/retention.ts);
  *   the ring only carries it out.
+ * - The ring owns its rows: every write to the `ring` table is made here (recovery fixes
+ *   rows through `saveRow`/`dropRow` before `load`; the sealer's batch takes its removal
+ *   from `sealedRowOp`).
  */
 import { rename, copyFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,6 +38,26 @@ export class Ring {
     private readonly store: Store,
     private readonly log: Logger,
   ) {}
+
+  /** The stored rows as a previous run left them (for recovery, before `load`). */
+  rows(): Promise<RingRecord[]> {
+    return this.store.ring.values();
+  }
+
+  /** Store a row recovery fixed (a partial segment's end, a file found moved, a file with no row). */
+  async saveRow(row: RingRecord): Promise<void> {
+    await this.store.ring.put(row.id, row);
+  }
+
+  /** Drop the row of a segment whose file is gone (recovery). */
+  async dropRow(id: string): Promise<void> {
+    await this.store.ring.del(id);
+  }
+
+  /** The batch op that removes a segment's row once it is sealed (written with its index row). */
+  static sealedRowOp(store: Store, id: string): ReturnType<Store['ring']['delOp']> {
+    return store.ring.delOp(id);
+  }
 
   /** Load what a previous run left (after recovery has fixed partial entries). */
   async load(): Promise<void> {

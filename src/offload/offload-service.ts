@@ -33,6 +33,7 @@ import { uploadFile } from './upload-file.js';
 import { stageCase } from './case-staging.js';
 import { bytesOf, offloadTable, ready, summarize, type OffloadTable, type QueueSummary } from './offload-queue.js';
 import { applyConfirm, applyReject, type ConfirmRequest, type RejectRequest } from './offload-confirm.js';
+import { SerialQueue } from '../core/serial-queue.js';
 
 /** What the uploader needs of the evidence store (the service provides it). */
 export interface OffloadHost {
@@ -66,7 +67,7 @@ export class OffloadService {
   private s3!: S3Client;
   private readonly throttle: Throttle;
   private readonly off: Array<() => void> = [];
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly chain = new SerialQueue();
   private loopDone: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private abort = new AbortController();
@@ -108,7 +109,7 @@ export class OffloadService {
     this.abort.abort();
     this.wakeUp?.();
     await this.loopDone;
-    await this.chain.catch(() => undefined);
+    await this.chain.settled();
     if (!this.deps.s3) this.s3?.destroy();
   }
 
@@ -182,9 +183,7 @@ export class OffloadService {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.chain.run(fn);
   }
 
   private mutate(caseId: string, fn: (row: OffloadCase | undefined) => Promise<OffloadCase> | OffloadCase): Promise<OffloadCase> {

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/store.js';
 import type { RingRecord } from '../store/records.js';
+import type { Ring } from '../media/ring.js';
 import { parseSegmentFileName } from '../core/segment.js';
 import type { Sealer } from './sealer.js';
 
@@ -33,6 +34,8 @@ export interface RecoveryReport {
 
 export async function recover(deps: {
   store: Store;
+  /** The ring, not loaded yet: its rows are fixed through it. */
+  ring: Ring;
   sealer: Sealer;
   ringDir: string;
   /** Where background footage is kept; part of the ring for recovery. */
@@ -42,7 +45,7 @@ export async function recover(deps: {
   channels: string[];
   log: Logger;
 }): Promise<RecoveryReport> {
-  const { store, sealer, log } = deps;
+  const { store, ring, sealer, log } = deps;
   const meta = await store.getMeta();
   await store.setMeta({ cleanShutdown: false });
   const report: RecoveryReport = {
@@ -54,7 +57,7 @@ export async function recover(deps: {
     ringFilesAdopted: 0,
     lastEndByChannel: {},
   };
-  const ringRows = new Map((await store.ring.values()).map((r) => [r.id, r]));
+  const ringRows = new Map((await ring.rows()).map((r) => [r.id, r]));
 
   // 1. Ring rows: fix partial ones, drop those whose file vanished.
   for (const row of ringRows.values()) {
@@ -65,20 +68,20 @@ export async function recover(deps: {
       if (st) {
         row.file = moved;
         row.background = true;
-        await store.ring.put(row.id, row);
+        await ring.saveRow(row);
       }
     }
     if (!st) continue; // maybe already moved into evidence: handled below
     if (row.end === undefined) {
       if (st.size === 0) {
         await unlink(row.file).catch(() => undefined);
-        await store.ring.del(row.id);
+        await ring.dropRow(row.id);
         ringRows.delete(row.id);
         continue;
       }
       row.end = Math.max(row.start, Math.round(st.mtimeMs));
       row.partial = true;
-      await store.ring.put(row.id, row);
+      await ring.saveRow(row);
       report.partialSegments.push(row.id);
     }
   }
@@ -102,7 +105,7 @@ export async function recover(deps: {
       partial: true,
       ...(dir !== deps.ringDir ? { background: true } : {}),
     };
-    await store.ring.put(row.id, row);
+    await ring.saveRow(row);
     ringRows.set(row.id, row);
     report.ringFilesAdopted++;
   }
@@ -146,13 +149,13 @@ export async function recover(deps: {
   for (const row of ringRows.values()) {
     const st = await stat(row.file).catch(() => undefined);
     if (!st) {
-      await store.ring.del(row.id);
+      await ring.dropRow(row.id);
       report.ringRowsDropped++;
     }
   }
 
   // 5. Where each channel's media ended.
-  const ends: Array<{ channel: string; end?: number }> = [...(await store.ring.values())];
+  const ends: Array<{ channel: string; end?: number }> = [...(await ring.rows())];
   for (const channel of deps.channels) {
     // Segment ids are <channel>_<runId>_<index>, so the last key of a channel's range is its newest.
     ends.push(...(await store.segments.values({ gte: `${channel}_`, lt: `${channel}\``, reverse: true, limit: 1 })));

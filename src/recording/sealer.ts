@@ -16,6 +16,7 @@ import type { Clock } from '../core/clock.js';
 import { Store } from '../store/store.js';
 import type { SegmentRecord } from '../store/records.js';
 import type { RingSegment } from '../core/segment.js';
+import { Ring } from '../media/ring.js';
 import type { Journal } from '../evidence/journal.js';
 import { fsyncPath, mkdirDurable, moveDurable, sha256File } from './durable-files.js';
 
@@ -90,7 +91,7 @@ export class Sealer {
         caseIds,
         ops: [
           store.segments.putOp(seg.id, record),
-          store.ring.delOp(seg.id),
+          Ring.sealedRowOp(store, seg.id),
           ...caseIds.map((caseId) => store.caseSegments.putOp(Store.caseSegmentKey(caseId, seg.id), { caseId, segmentId: seg.id, channel: seg.channel, start: seg.start })),
         ],
       },

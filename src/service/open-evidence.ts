@@ -46,6 +46,7 @@ export async function openEvidence(deps: { config: Config; paths: ResolvedPaths;
     const ring = new Ring(store, log);
     const recovery = await recover({
       store,
+      ring,
       sealer,
       ringDir: paths.ringDir,
       backgroundDir: paths.backgroundDir,

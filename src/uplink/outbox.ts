@@ -14,6 +14,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { SerialQueue } from '../core/serial-queue.js';
 import type { Table } from '../store/table.js';
 import { Store } from '../store/store.js';
 import { OutboxItemSchema, type OutboxItem } from '../store/outbox-record.js';
@@ -64,7 +65,8 @@ export class Outbox {
   private generation = 0;
   private acked: number[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private writes: Promise<unknown> = Promise.resolve();
+  /** LevelDB writes and deletes, in order: items land (and become sendable) strictly in seq order. */
+  private readonly writes = new SerialQueue();
   readonly dropped = { telemetry: 0, normal: 0 };
   private readonly idleWaiters: Array<() => void> = [];
 
@@ -93,7 +95,7 @@ export class Outbox {
   async stop(): Promise<void> {
     this.detach();
     await this.flushAcks();
-    await this.writes;
+    await this.writes.settled();
   }
 
   depth(): number {
@@ -114,15 +116,13 @@ export class Outbox {
     const seq = this.nextSeq++;
     const body = typeof item === 'function' ? item(seq) : item;
     const full: OutboxItem = { ...body, seq, at: this.deps.clock.now() };
-    // Writes are chained so items land (and become sendable) strictly in seq order.
-    const write = this.writes
-      .then(() => this.deps.table.put(Store.seqKey(seq), full))
-      .then(() => {
-        this.remember(full);
-        this.enforceBounds();
-        this.pump();
-      });
-    this.writes = write.catch((err: unknown) => this.deps.log.error({ err, seq }, 'outbox write failed'));
+    const write = this.writes.run(async () => {
+      await this.deps.table.put(Store.seqKey(seq), full);
+      this.remember(full);
+      this.enforceBounds();
+      this.pump();
+    });
+    write.catch((err: unknown) => this.deps.log.error({ err, seq }, 'outbox write failed'));
     await write;
     return seq;
   }
@@ -256,8 +256,7 @@ export class Outbox {
   private deleteKeys(seqs: number[], what: string): Promise<unknown> {
     const ops = seqs.map((s) => ({ type: 'del' as const, key: Store.seqKey(s) }));
     const sub = this.deps.table.sub;
-    this.writes = this.writes.then(() => sub.batch(ops)).catch((err: unknown) => this.deps.log.error({ err }, what));
-    return this.writes;
+    return this.writes.run(() => sub.batch(ops)).catch((err: unknown) => this.deps.log.error({ err }, what));
   }
 
   /** Delete acknowledged items in one batch (keeps the drain rate up). */

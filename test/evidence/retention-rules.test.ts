@@ -7,6 +7,7 @@ import test from 'ava';
 import { mkdir, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
 import { Bus } from '../../src/core/bus.js';
+import { SerialQueue } from '../../src/core/serial-queue.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Store } from '../../src/store/store.js';
 import { Ring } from '../../src/media/ring.js';
@@ -15,6 +16,8 @@ import { Retention, evictable } from '../../src/evidence/retention.js';
 import { StorageSchema, type StorageConfig } from '../../src/config/schema.js';
 import type { AlarmEvent } from '../../src/core/events.js';
 import type { SegmentRecord } from '../../src/store/records.js';
+import type { CaseWindow } from '../../src/core/case-window.js';
+import type { RingSegment } from '../../src/core/segment.js';
 import { tempDir } from '../helpers/test-config.js';
 
 const NOW = 1_800_000_000_000;
@@ -25,8 +28,8 @@ function seg(id: string, start: number, extra: Partial<SegmentRecord> = {}): Seg
   return { id, channel: 'cam1', file: `d/${id}.mkv`, start, end: start + 2000, bytes: 1000, sha256: 'b'.repeat(64), runningStartNs: '0', sealedAt: start, caseIds: [], ...extra };
 }
 
-async function setup(storage: Partial<StorageConfig>, active: string[] = []) {
-  // `active` may change during a test: the sessions stand-in reads it on every call.
+async function setup(storage: Partial<StorageConfig>, active: string[] = [], windows: CaseWindow[] = []) {
+  // `active` may change during a test: the case windows are read on every call.
   const dir = await tempDir('casecam-rules-');
   const store = await Store.open(path.join(dir, 'db'), log);
   const journal = await Journal.open(store, clock, log);
@@ -42,7 +45,9 @@ async function setup(storage: Partial<StorageConfig>, active: string[] = []) {
     bus,
     clock,
     log,
-    sessions: { wants: () => false, exclusive: (fn) => fn(), activeCases: () => active.map((id) => ({ id })) },
+    // `active`: windows that overlap no ring segment (only their IDs matter); `windows`: real ones.
+    cases: { windows: () => [...active.map((id) => ({ id, windowStart: 0, windowEnd: 0 })), ...windows] },
+    sealQueue: new SerialQueue(),
     settings: StorageSchema.parse(storage),
     evidenceDir,
     backgroundDir: path.join(dir, 'background'),
@@ -94,10 +99,10 @@ test('under a budget: unclaimed goes first, then offloaded; case footage not off
 });
 
 test('a crash after the eviction was journaled leaves the file: recovery finishes it', async (t) => {
-  const { store, evidenceDir } = await setup({});
+  const { store, ring, evidenceDir } = await setup({});
   await putSealed(store, evidenceDir, seg('cam1_1800000000000_00000', NOW, { evictedAt: NOW }));
   const { recover } = await import('../../src/recording/recovery.js');
-  const report = await recover({ store, sealer: undefined as never, ringDir: path.join(evidenceDir, 'no-ring'), evidenceDir, segmentSeconds: 2, channels: ['cam1'], log });
+  const report = await recover({ store, ring, sealer: undefined as never, ringDir: path.join(evidenceDir, 'no-ring'), evidenceDir, segmentSeconds: 2, channels: ['cam1'], log });
   t.deepEqual(report.evictionsFinished, ['cam1_1800000000000_00000']);
   await t.throwsAsync(access(path.join(evidenceDir, 'd', 'cam1_1800000000000_00000.mkv')));
   await store.close();
@@ -137,4 +142,34 @@ test('a segment row that is not JSON neither stops the budget count nor ends the
     process.off('unhandledRejection', onUnhandled);
     await store.close();
   }
+});
+
+test('ring footage inside the window of a case still recording stays; the rest leaves with the pre-record window', async (t) => {
+  const { dir, store, ring, retention } = await setup({}, [], [{ id: 'OPEN', windowStart: NOW - 30_000 }]);
+  const ringDir = path.join(dir, 'ring');
+  await mkdir(ringDir, { recursive: true });
+  const inRing = async (index: number, start: number): Promise<RingSegment> => {
+    const id = `cam1_1800000000000_0000${index}`;
+    const file = path.join(ringDir, `${id}.mkv`);
+    await writeFile(file, Buffer.alloc(100));
+    const s: RingSegment = { id, channel: 'cam1', runId: '1800000000000', index, file, start, runningStartNs: '0' };
+    await ring.opened(s);
+    await ring.closed({ ...s, end: start + 2000 });
+    return s;
+  };
+  // Both ended long before the pre-record window (2 s + two segments); only one is in the open case's window.
+  const old = await inRing(0, NOW - 60_000);
+  const wanted = await inRing(1, NOW - 20_000);
+  await retention.start();
+  await retention.pass();
+  await retention.stop();
+  t.deepEqual(
+    ring.all().map((e) => e.id),
+    [wanted.id],
+  );
+  await t.throwsAsync(access(old.file), undefined, 'unclaimed and unwanted: its file is gone');
+  t.is(await store.ring.get(old.id), undefined);
+  await access(wanted.file);
+  t.truthy(await store.ring.get(wanted.id), 'still wanted: kept in the ring, row and file');
+  await store.close();
 });
