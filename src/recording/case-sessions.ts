@@ -278,7 +278,7 @@ export class CaseSessions {
   private pickOpen(caseId: string | undefined): CaseRecord {
     const open = [...this.active.values()].filter((c) => c.status === 'open');
     if (caseId !== undefined) {
-      checkCaseId(caseId);
+      caseId = checkCaseId(caseId);
       const c = this.active.get(caseId);
       if (!c || c.status !== 'open') throw new CasecamError('no-open-case', `case ${caseId} is not open`);
       return c;
