@@ -19,7 +19,7 @@ function casecam(args: string[], timeout = 60_000): Promise<{ code: number; stdo
 test('every command has --help', async (t) => {
   const top = await casecam(['--help']);
   t.is(top.code, 0);
-  for (const cmd of ['run', 'demo', 'case', 'verify']) {
+  for (const cmd of ['run', 'demo', 'case', 'verify', 'broker']) {
     t.regex(top.stdout, new RegExp(`\\b${cmd}\\b`));
     const r = await casecam([cmd, '--help']);
     t.is(r.code, 0, cmd);

@@ -10,14 +10,18 @@ import { silentLogger } from '../../src/core/logger.js';
 import { CommandDispatcher } from '../../src/uplink/commands/dispatcher.js';
 import { AlarmTracker, MAX_LISTED } from '../../src/uplink/alarm-tracker.js';
 import { AlarmSchema } from '../../src/uplink/payloads.js';
-import type { RecorderState } from '../../src/recorder.js';
+import type { DeviceState } from '../../src/recording/device-state.js';
 
 test('2,000 distinct alarm kinds: health lists at most 20 plus an "and N more" entry; emergencies and device alarms stay in view', async (t) => {
   const log = silentLogger();
   const bus = new Bus(log);
   let now = 1_700_000_000_000;
-  const state = {} as RecorderState;
-  const d = new CommandDispatcher({ sessions: () => { throw new Error('not reached'); }, state: () => state, bus, clock: { now: () => now++ } }, log);
+  const state = {} as DeviceState;
+  const unreachable = (): never => {
+    throw new Error('not reached');
+  };
+  const sessions = { open: unreachable, marker: unreachable, close: unreachable };
+  const d = new CommandDispatcher({ sessions, state: () => state, bus, clock: { now: () => now++ } }, log);
   const tracker = new AlarmTracker(bus, () => undefined);
   tracker.start();
   bus.emit('alarm.raised', { kind: 'video.lost', subject: 'cam1', message: 'media worker killed by SIGKILL', at: now++ });
