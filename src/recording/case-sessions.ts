@@ -36,6 +36,7 @@ import type { Ring, RingEntry } from '../media/ring.js';
 import type { RingSegment } from '../core/segment.js';
 import type { Journal } from '../evidence/journal.js';
 import type { Sealer } from './sealer.js';
+import { findHoles, type ExplainGap } from './case-coverage.js';
 
 export interface CaseSessionsDeps {
   store: Store;
@@ -59,6 +60,10 @@ export interface CaseSessionsDeps {
    * yet sealed and linked. Its interval is filed again at start, for closed cases too.
    */
   refileClaims?: boolean;
+  /** Explains stretches of a window no media and no gap event covers (case-coverage.ts). */
+  explainGap?: ExplainGap;
+  /** The coverage tolerance: one frame of the slowest channel. */
+  frameMs?: number;
 }
 
 export interface OpenRequest {
@@ -243,6 +248,7 @@ export class CaseSessions {
       });
       deps.bus.emit('osd.changed', {});
       await this.claimExisting(record);
+      this.accountForStart(record);
       return { caseId, created: true };
     });
   }
@@ -464,6 +470,26 @@ export class CaseSessions {
     await journal.append('recording.gap', { ...gap }, { caseIds: hit.map((c) => c.id), ops: hit.map((c) => store.cases.putOp(c.id, c)) });
   }
 
+  private coverageDeps(explain: ExplainGap) {
+    return { store: this.deps.store, channels: this.deps.channels, frameMs: this.deps.frameMs ?? 40, explain };
+  }
+
+  /** Once its pre-record is filed: a window reaching back before the first media gets its gap now. */
+  private accountForStart(c: CaseRecord): void {
+    const { explainGap, journal, store } = this.deps;
+    if (!explainGap) return;
+    this.onSealQueue(c, async () => {
+      const gaps = await findHoles(this.coverageDeps(explainGap), c, { leadingOnly: true });
+      if (gaps.length === 0) return;
+      await this.serial(async () => {
+        for (const g of gaps) {
+          c.gaps.push(g);
+          await journal.append('recording.gap', { ...g }, { caseIds: [c.id], ops: [store.cases.putOp(c.id, c)] });
+        }
+      });
+    });
+  }
+
   private noteDone(c: CaseRecord, seg: RingSegment | undefined): void {
     const done = this.channelsDone.get(c.id) ?? new Set<string>();
     this.channelsDone.set(c.id, done);
@@ -498,14 +524,16 @@ export class CaseSessions {
       if (c.status !== 'closing' || c.windowEnd === undefined) continue;
       if ((this.pendingClaims.get(c.id) ?? 0) > 0) continue;
       const done = this.channelsDone.get(c.id) ?? new Set();
-      const complete = deps.channels.every((ch) => done.has(ch));
-      if (!complete && now < c.windowEnd + graceMs) continue;
+      const allDone = deps.channels.every((ch) => done.has(ch));
+      if (!allDone && now < c.windowEnd + graceMs) continue;
       // A channel that never reached the window's end leaves a gap up to it, with its cause.
       for (const ch of deps.channels.filter((ch) => !done.has(ch))) {
         const from = await this.lastMediaEnd(c, ch);
         const down = this.down.get(ch);
         c.gaps.push({ channel: ch, from, to: c.windowEnd, cause: down ? `media lost: ${down.cause}` : 'no media delivered by the channel' });
       }
+      // Whatever no media and no gap event covers gets a gap with its cause (case-coverage.ts).
+      if (deps.explainGap) c.gaps.push(...(await findHoles(this.coverageDeps(deps.explainGap), c)));
       c.status = 'closed';
       c.closedAt = now;
       const segments = (await deps.store.caseSegments.values(StoreClass.caseSegmentRange(c.id))).length;
@@ -514,12 +542,13 @@ export class CaseSessions {
         reason: c.closeTrigger?.reason,
         segments,
         gaps: c.gaps.length,
-        complete,
+        // Complete means every channel has media over the whole window: no gap at all.
+        complete: c.gaps.length === 0,
       });
       this.active.delete(c.id);
       this.channelsDone.delete(c.id);
       this.pendingClaims.delete(c.id);
-      deps.log.info({ caseId: c.id, segments, gaps: c.gaps.length, complete }, 'case closed');
+      deps.log.info({ caseId: c.id, segments, gaps: c.gaps.length, complete: c.gaps.length === 0 }, 'case closed');
       deps.bus.emit('case.closed', {
         caseId: c.id,
         at: now,

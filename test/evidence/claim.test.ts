@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { cli, nextEvent, recordCase, startRecorder } from './helpers.js';
 import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
+import { assertCaseCoverage } from '../helpers/case-coverage.js';
 import { exportBundle } from '../../src/export/bundle-export.js';
 import { Store } from '../../src/store/store.js';
 import { verifyJournal } from '../../src/evidence/journal.js';
@@ -72,6 +73,7 @@ test('a past interval is filed under a new case, an open case, and beside anothe
     const partial = await r.sessions.claimInterval({ caseId: 'CASE-E', from: first.start - 20_000, to: first.start + 2000, source: 'test' });
     t.true(partial.missing.some((m) => m.from === first.start - 20_000));
     t.true((await r.store.cases.get('CASE-E'))!.gaps.some((g) => /no footage left on the device/.test(g.cause)));
+    for (const id of ['CLAIM-1', 'CASE-A', 'CASE-B', 'CASE-E']) await assertCaseCoverage(t, r, id);
 
     const types = (await r.journal.forCase('CLAIM-1')).map((e) => e.type);
     t.is(types[0], 'case.claimed');

@@ -71,7 +71,9 @@ test('a case whose post-record time has passed is closed by the stop, not left c
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 0, postRecordSeconds: 1 });
   const app = await buildService(config, { log: silentLogger() });
   await app.start();
-  await sleep(2000);
+  // Opened once media flows, so the window (pre-record 0) starts inside it.
+  await waitFor(() => app.supervisors.every((s) => s.ok) || undefined, 60_000, 'media');
+  await sleep(500);
   const { caseId } = await app.sessions.open({ trigger: 'application.accepted', source: 'test' });
   await sleep(2000);
   const { windowEnd } = await app.sessions.close({ caseId, trigger: 'documents.served', source: 'test' });
