@@ -68,7 +68,7 @@ test('demo runs a counter case end to end, and verify catches a changed byte', a
   t.deepEqual(result.channels, ['cam1', 'cam2']);
   t.true(result.segments >= 8);
   const listed = await casecam(['case', 'list', '--data', path.join(dir, 'data')]);
-  t.regex(listed.stdout, new RegExp(`${result.caseId}\\tclosed`));
+  t.regex(listed.stdout, new RegExp(`${result.caseId} +closed`));
   t.is((await casecam(['verify', out])).code, 0);
   const media = path.join(out, 'media', 'cam1');
   const first = (await readdir(media))[0]!;
