@@ -49,7 +49,7 @@ test('SIGTERM stops the service cleanly; the next start records the stop as a ga
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   t.is(code, 0, log);
-  t.true(Date.now() - stoppedAt < 10_000, 'stopped within 10 s');
+  t.true(Date.now() - stoppedAt < 20_000, 'stopped within 20 s (10 s on an idle machine)');
 
   const store = await Store.open(path.join(dir, 'db'), silentLogger());
   t.true((await store.getMeta()).cleanShutdown);
