@@ -411,7 +411,8 @@ export class CaseSessions {
       if (ring.length === 0 && sealed.length === 0) {
         throw new CasecamError('bad-request', `no footage of ${new Date(from).toISOString()}–${new Date(to).toISOString()} is left on the device`);
       }
-      const missing = uncovered(deps.channels, [...ring, ...sealed], from, to, deps.segmentSeconds * 1000);
+      // Holes longer than a frame are gaps (case-coverage.ts): every second of a claim is accounted for too.
+      const missing = uncovered(deps.channels, [...ring, ...sealed], from, to, deps.frameMs ?? 40);
       const claim = { from, to, at: now, source: req.source, by: req.by, reason: req.reason };
       // The case record changes on the state queue, like every other case change.
       const { c, created } = await this.serial(async () => {

@@ -18,7 +18,8 @@ test('a past interval is filed under a new case, an open case, and beside anothe
   const config = testConfig(path.join(root, 'data'), { channels: 2, segmentSeconds: 1, preRecordSeconds: 1, storage: { backgroundBytes: 200 * 1024 * 1024, checkSeconds: 0.5 } });
   const r = await startRecorder(config);
   try {
-    const first = await nextEvent(r, 'segment.closed');
+    // Both channels' first segments: the claim below starts where both have media.
+    const [first, second] = await Promise.all([nextEvent(r, 'segment.closed', (s) => s.channel === 'cam1'), nextEvent(r, 'segment.closed', (s) => s.channel === 'cam2')]);
     await sleep(6000);
     // Footage older than the pre-record window is kept as background, on disk.
     const bg = r.ring.background();
@@ -28,8 +29,8 @@ test('a past interval is filed under a new case, an open case, and beside anothe
       await access(e.file);
     }
 
-    const from = first.start + 200;
-    const to = first.start + 4200;
+    const from = Math.max(first.start, second.start) + 200;
+    const to = from + 4000;
     const claimed = await r.sessions.claimInterval({ caseId: 'CLAIM-1', from, to, source: 'test', by: 'OFFICER-9', reason: 'complaint received' });
     t.true(claimed.created);
     t.true(claimed.segments >= 4, `segments: ${claimed.segments}`);
