@@ -7,16 +7,21 @@ import { caseSegments, exportBundle } from '../export/bundle-export.js';
 import { loadOrCreateDeviceKey } from '../evidence/device-key.js';
 import { dataOptions, openData, operatorName } from './data-dir.js';
 import { bounded } from '../core/bounded.js';
+import { checkCaseCoverage } from '../recording/case-coverage.js';
+import { formatCase, formatCaseList, type CaseListRow } from './case-format.js';
 
 export const caseCommand: Command = {
   name: 'case',
   summary: 'list cases, show one case file, or export one case\'s signed bundle',
   help: `usage: casecam case list --data DIR [--json] [--operator NAME]
-       casecam case show ID --data DIR [--operator NAME]
+       casecam case show ID --data DIR [--json] [--operator NAME]
        casecam case export ID --data DIR --out BUNDLE [--operator NAME]
 
-  list     every case in the store: ID, status, opened, closed, segments, gaps, kind
-  show     one case file as JSON: triggers, officers, markers, gaps, claims, segments
+  list     every case in the store: ID, status, opened, length, segments, gaps, kind
+  show     one case file: triggers, officers, window, segments per channel, gaps with
+           their causes, markers, claims, and whether every second of the window is
+           media or an explained gap
+  --json           the same as JSON for machines (epoch-ms times in show)
   export   writes the signed case bundle to BUNDLE (manifest.json, manifest.sig,
            device.pub.pem, SHA256SUMS, SHA256SUMS.sig, media/), with one continuous
            file per channel remuxed from the segments; check it with casecam verify
@@ -44,21 +49,17 @@ offload is not confirmed.`,
     try {
       if (caseId === undefined) {
         await journal.append('cases.listed', { operator, via: 'cli' });
-        const rows = [];
+        const rows: CaseListRow[] = [];
         for (const c of await store.cases.values()) {
           const segments = (await store.caseSegments.values(Store.caseSegmentRange(c.id))).length;
-          rows.push({
-            id: c.id,
-            kind: c.kind,
-            status: c.status,
-            opened: new Date(c.openTrigger.at).toISOString(),
-            closed: c.closedAt ? new Date(c.closedAt).toISOString() : null,
-            segments,
-            gaps: c.gaps.length,
-          });
+          const windowMs = c.windowEnd !== undefined ? c.windowEnd - c.windowStart : null;
+          rows.push({ id: c.id, kind: c.kind, status: c.status, opened: c.openTrigger.at, closed: c.closedAt ?? null, windowMs, segments, gaps: c.gaps.length });
         }
-        if (values.json) console.log(JSON.stringify(rows));
-        else for (const r of rows) console.log(`${r.id}\t${r.status}\t${r.opened}\t${r.closed ?? '-'}\t${r.segments} segments\t${r.gaps} gaps\t${r.kind}`);
+        rows.sort((a, b) => a.opened - b.opened);
+        if (values.json) {
+          const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+          console.log(JSON.stringify(rows.map((r) => ({ id: r.id, kind: r.kind, status: r.status, opened: iso(r.opened), closed: iso(r.closed), segments: r.segments, gaps: r.gaps }))));
+        } else console.log(formatCaseList(rows));
         return 0;
       }
       const c = await store.cases.get(caseId);
@@ -77,7 +78,12 @@ offload is not confirmed.`,
           offloaded: offloadedAt !== undefined ? new Date(offloadedAt).toISOString() : undefined,
           evicted: evictedAt !== undefined ? new Date(evictedAt).toISOString() : undefined,
         }));
-        console.log(JSON.stringify({ ...c, segments }, null, 2));
+        // The store does not keep the channel list or frame rates: the case's own channels, and
+        // a tolerance of one frame at 10 fps (the slowest a channel is configured with here).
+        const channels = [...new Set([...segs.map((x) => x.channel), ...c.gaps.map((g) => g.channel)])].sort();
+        const coverage = checkCaseCoverage(c, segs, channels, 100);
+        if (values.json) console.log(JSON.stringify({ ...c, segments, coverage }, null, 2));
+        else console.log(formatCase(c, segs, coverage, channels));
         return 0;
       }
       const key = await bounded(loadOrCreateDeviceKey(paths.keyDir), 'loading the device key');

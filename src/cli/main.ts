@@ -18,6 +18,7 @@ import { keysCommand } from './keys-command.js';
 import { fleetCommand } from './fleet-command.js';
 import { archiveCommand } from './archive-command.js';
 import { offloadCommand } from './offload-command.js';
+import { brokerCommand } from './broker-command.js';
 
 const commands: Command[] = [
   runCommand,
@@ -32,6 +33,7 @@ const commands: Command[] = [
   archiveCommand,
   offloadCommand,
   fleetCommand,
+  brokerCommand,
 ];
 
 function usage(): string {

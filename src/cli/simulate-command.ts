@@ -3,7 +3,9 @@
  * scenario over its MQTT `cmd` topic; for a patrol it also replays an NMEA track into
  * a pseudo-terminal that the service reads as its GPS (`casecam run --gps LINK`).
  */
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { credentialsPath, readBrokerCredentials } from '../broker/broker-credentials.js';
 import type { Command } from './args.js';
 import { parse } from './args.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
@@ -22,6 +24,17 @@ function int(value: string | undefined, flag: string, def: number, min = 0): num
   return n;
 }
 
+/** The broker URL with the embedded broker's login from DIR in it (when DIR is given). */
+async function withLogin(url: string, dataDir: string | undefined): Promise<string> {
+  if (dataDir === undefined) return url;
+  const creds = await readBrokerCredentials(credentialsPath(path.resolve(dataDir)));
+  if (!creds) throw new CasecamError('usage', `no embedded broker credentials in ${dataDir}`);
+  const u = new URL(url);
+  u.username = encodeURIComponent(creds.username);
+  u.password = encodeURIComponent(creds.password);
+  return u.toString();
+}
+
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'drive a running service through a counter day or a patrol; simulate a fleet',
@@ -31,6 +44,8 @@ export const simulateCommand: Command = {
 Sends the scenario's commands to a running casecam over MQTT (topic casecam/<id>/cmd)
 and waits for each reply; exits 0 when every step was accepted.
   --broker URL          MQTT broker of the service (default mqtt://127.0.0.1:1883)
+  --data DIR            the service's data directory: log in to its embedded broker
+                        with the credentials kept there (casecam broker credentials)
   --device-id ID        the service's device ID (default SIM-COUNTER-01)
   --step-ms MS          pause between steps (default 2000)
   --timeout-ms MS       wait this long for each reply (default 10000)
@@ -52,6 +67,7 @@ patrol:
       argv,
       {
         broker: { type: 'string' },
+        data: { type: 'string' },
         'device-id': { type: 'string' },
         'step-ms': { type: 'string' },
         'timeout-ms': { type: 'string' },
@@ -76,7 +92,7 @@ patrol:
     if (positionals.length > 1) throw new CasecamError('usage', `unexpected argument "${positionals[1]}"`);
     const stepMs = int(values['step-ms'], '--step-ms', 2000);
     const commander = new MqttCommander({
-      broker: values.broker ?? 'mqtt://127.0.0.1:1883',
+      broker: await withLogin(values.broker ?? 'mqtt://127.0.0.1:1883', values.data),
       deviceId: values['device-id'] ?? 'SIM-COUNTER-01',
       timeoutMs: int(values['timeout-ms'], '--timeout-ms', 10_000, 1),
     });

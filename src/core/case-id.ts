@@ -7,8 +7,10 @@
 import { CasecamError } from './errors.js';
 
 const MAX_CHARS = 64;
-// Control characters (C0, DEL, C1), line/paragraph separators and bidi overrides.
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
+// Control characters (C0, DEL, C1), line/paragraph separators.
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// Format characters: invisible, or reorder what is shown (bidi overrides, U+200B, U+2060, U+061C, U+FEFF…).
+const FORMAT = /\p{Cf}/u;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -18,14 +20,21 @@ export function checkCaseId(id: unknown): string {
   if (chars.length < 1 || chars.length > MAX_CHARS) {
     throw new CasecamError('bad-case-id', `case ID must be 1–${MAX_CHARS} characters, got ${chars.length}`);
   }
-  if (id !== id.trim()) throw new CasecamError('bad-case-id', 'case ID must not start or end with white space');
   if (FORBIDDEN.test(id)) throw new CasecamError('bad-case-id', 'case ID contains a control character');
+  const format = FORMAT.exec(id);
+  if (format) {
+    const code = format[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new CasecamError('bad-case-id', `case ID contains an invisible formatting character (U+${code})`);
+  }
+  if (id !== id.trim()) throw new CasecamError('bad-case-id', 'case ID must not start or end with white space');
   if (/[\\/]/.test(id)) throw new CasecamError('bad-case-id', 'case ID must not contain "/" or "\\"');
   if (id === '.' || id === '..' || id.startsWith('.')) {
     throw new CasecamError('bad-case-id', 'case ID must not start with "."');
   }
   if (LONE_SURROGATE.test(id)) throw new CasecamError('bad-case-id', 'case ID is not valid Unicode');
-  return id;
+  const nfc = id.normalize('NFC');
+  if ([...nfc].length > MAX_CHARS) throw new CasecamError('bad-case-id', `case ID must be 1–${MAX_CHARS} characters, got ${[...nfc].length}`);
+  return nfc;
 }
 
 export function isValidCaseId(id: unknown): id is string {

@@ -10,6 +10,9 @@
  *   control characters, and at most `maxLineBytes` long. Wrong baud rates show up as
  *   such garbage and are dropped.
  * - A partial line (no end within `partialLineMs`, or cut by an unplug) is dropped.
+ * - Bad input (garbage, over-long and partial lines) is logged at most once per
+ *   `summaryMs`: the first one at once, the rest counted and logged as one summary line
+ *   when the interval ends (a wrong baud rate makes several such lines a second).
  */
 import { SerialPort } from 'serialport';
 import type { Logger } from '../core/logger.js';
@@ -25,7 +28,12 @@ export interface SerialLineOptions {
   partialLineMs?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /** At most one log line about bad input per this many ms (default 10 s). */
+  summaryMs?: number;
 }
+
+type InputFault = 'garbage' | 'overlong' | 'partial';
+const INPUT_FAULTS: readonly string[] = ['garbage', 'overlong', 'partial'];
 
 export interface SerialLineStats {
   connected: boolean;
@@ -53,6 +61,9 @@ export class SerialLine {
   private retryMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private partialTimer: NodeJS.Timeout | undefined;
+  /** Bad input seen since the last log line about it; the timer ends the interval. */
+  private unlogged: Partial<Record<InputFault, number>> = {};
+  private summaryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: SerialLineOptions) {
     this.retryMs = opts.retryInitialMs ?? 250;
@@ -67,6 +78,9 @@ export class SerialLine {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.partialTimer);
+    this.logSummary();
+    clearTimeout(this.summaryTimer);
+    this.summaryTimer = undefined;
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
@@ -125,9 +139,43 @@ export class SerialLine {
   private fault(kind: keyof SerialLineStats['errors'], err: unknown): void {
     this.stats.errors[kind]++;
     this.stats.lastError = `${kind}: ${errorMessage(err)}`;
+    if (INPUT_FAULTS.includes(kind)) return this.inputFault(kind as InputFault, err);
     // Open failures repeat every retry while a device is unplugged: keep them at debug after the first.
     const level = kind === 'open' && this.stats.errors.open > 1 ? 'debug' : 'warn';
     this.opts.log[level]({ device: this.opts.name, path: this.opts.path, kind, error: errorMessage(err), count: this.stats.errors[kind] }, 'serial input error');
+  }
+
+  /** Log the first bad input of an interval at once; count the rest for the summary. */
+  private inputFault(kind: InputFault, err: unknown): void {
+    if (this.summaryTimer) {
+      this.unlogged[kind] = (this.unlogged[kind] ?? 0) + 1;
+      return;
+    }
+    const { name, path } = this.opts;
+    this.opts.log.warn({ device: name, path, kind, error: errorMessage(err), count: this.stats.errors[kind] }, 'serial input error');
+    this.armSummary();
+  }
+
+  private armSummary(): void {
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = undefined;
+      if (this.logSummary()) this.armSummary();
+    }, this.opts.summaryMs ?? 10_000);
+    this.summaryTimer.unref();
+  }
+
+  /** One line for the bad input counted since the last; true if there was any. */
+  private logSummary(): boolean {
+    const counts = this.unlogged;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (total === 0) return false;
+    this.unlogged = {};
+    const seconds = (this.opts.summaryMs ?? 10_000) / 1000;
+    this.opts.log.warn(
+      { device: this.opts.name, path: this.opts.path, dropped: counts, totals: { ...this.stats.errors }, lastError: this.stats.lastError },
+      `serial input: ${total} more bad lines dropped in the last ${seconds} s (wrong baud rate or noise?)`,
+    );
+    return true;
   }
 
   private onData(chunk: Buffer): void {

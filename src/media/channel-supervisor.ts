@@ -16,6 +16,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { FromWorkerSchema, type ToWorker } from './worker-protocol.js';
 import { parseSegmentFileName, type RingSegment } from '../core/segment.js';
+import { pidFilePath, removePidFile, writePidFile } from './worker-pidfile.js';
 
 export interface SupervisorSettings {
   restartInitialMs: number;
@@ -152,8 +153,18 @@ export class ChannelSupervisor {
     }
     const child = fork(deps.workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
+    // So the next start finds this worker if the service dies without stopping it.
+    const pidFile = pidFilePath(deps.ringDir, deps.channel);
+    if (child.pid !== undefined) {
+      try {
+        writePidFile(pidFile, child.pid);
+      } catch (err) {
+        deps.log.warn({ err, channel: deps.channel }, 'cannot write the media worker pidfile');
+      }
+    }
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
+        removePidFile(pidFile, child.pid);
         this.onExit(code, signal);
         resolve();
       });

@@ -228,15 +228,15 @@ export class CaseRules {
   /**
    * Close a closing case. `mediaEnd`: per channel, the end of the last segment filed under
    * the case; `lost`: channels whose media is lost now, with the cause; `segments`: how many
-   * segments the case holds.
+   * segments the case holds; `holes`: stretches no media and no gap covers, explained
+   * (case-coverage.ts, found on the record this decision would write without them).
    */
   finish(
     c: CaseRecord,
-    cmd: { done: ReadonlySet<string>; mediaEnd: Readonly<Record<string, number>>; lost: ReadonlyMap<string, string>; segments: number },
+    cmd: { done: ReadonlySet<string>; mediaEnd: Readonly<Record<string, number>>; lost: ReadonlyMap<string, string>; segments: number; holes?: CaseRecord['gaps'] },
     now: number,
   ): CaseDecision<{ caseId: string }> {
     const windowEnd = c.windowEnd ?? now;
-    const complete = this.config.channels.every((ch) => cmd.done.has(ch));
     const gaps = [...c.gaps];
     // A channel that never reached the window's end leaves a gap up to it, with its cause.
     for (const channel of this.config.channels.filter((ch) => !cmd.done.has(ch))) {
@@ -246,6 +246,9 @@ export class CaseRules {
       const lost = cmd.lost.get(channel);
       gaps.push({ channel, from: Math.min(from, windowEnd), to: windowEnd, cause: lost !== undefined ? `media lost: ${lost}` : 'no media delivered by the channel' });
     }
+    gaps.push(...(cmd.holes ?? []));
+    // Complete means every channel has media over the whole window: no gap at all.
+    const complete = gaps.length === 0;
     const record: CaseRecord = { ...c, gaps, status: 'closed', closedAt: now };
     const trigger = c.closeTrigger?.type ?? 'unknown';
     const reason = c.closeTrigger?.reason;
@@ -274,7 +277,7 @@ export class CaseRules {
 /** The open case a command names, or the only open one. */
 function pickOpen(active: ActiveCases, caseId: string | undefined): CaseRecord {
   if (caseId !== undefined) {
-    checkCaseId(caseId);
+    caseId = checkCaseId(caseId);
     const c = active.get(caseId);
     if (!c || c.status !== 'open') throw new CasecamError('no-open-case', `case ${caseId} is not open`);
     return c;

@@ -35,6 +35,7 @@ import { SealQueue } from './seal-queue.js';
 import { ClaimFiling } from './claim-filing.js';
 import { ClosingTicker } from './closing-ticker.js';
 import type { ClaimRequest, ClaimResult, CloseRequest, MarkerRequest, OpenRequest } from './case-requests.js';
+import { findHoles, type ExplainGap } from './case-coverage.js';
 
 export type { ClaimRequest, ClaimResult, CloseRequest, MarkerRequest, OpenRequest } from './case-requests.js';
 export { MAX_CLAIM_MS } from './case-requests.js';
@@ -54,6 +55,10 @@ export interface CaseSessionsDeps extends CaseRulesConfig {
   refileClaims?: boolean;
   /** The seal queue, shared with retention; a new one when not given. */
   sealQueue?: SerialQueue;
+  /** Explains stretches of a window no media and no gap event covers (case-coverage.ts). */
+  explainGap?: ExplainGap;
+  /** The coverage tolerance: one frame of the slowest channel. */
+  frameMs?: number;
 }
 
 export class CaseSessions {
@@ -82,8 +87,10 @@ export class CaseSessions {
       if (this.book.get(caseId)?.status === 'closing') this.ticker.check();
     };
     this.seals = new SealQueue({ store, ring, sealer, bus, clock, log, channels: deps.channels, queue: deps.sealQueue, onClaimDone });
-    this.claims = new ClaimFiling({ book: this.book, rules: this.rules, seals: this.seals, store, ring, bus, clock, log });
-    this.ticker = new ClosingTicker({ book: this.book, rules: this.rules, seals: this.seals, store, ring, bus, clock, log });
+    const frameMs = deps.frameMs ?? 40;
+    this.claims = new ClaimFiling({ book: this.book, rules: this.rules, seals: this.seals, store, ring, bus, clock, log, frameMs });
+    const coverage = deps.explainGap ? { store, channels: deps.channels, frameMs, explain: deps.explainGap } : undefined;
+    this.ticker = new ClosingTicker({ book: this.book, rules: this.rules, seals: this.seals, store, ring, bus, clock, log, coverage });
   }
 
   /** The seal queue (retention runs its passes on it). */
@@ -141,7 +148,10 @@ export class CaseSessions {
       const result = await this.book.apply(this.rules.open(active, { request: req, stored }, now));
       // A new case claims what the ring already holds of its window: the pre-record.
       const c = this.book.get(caseId);
-      if (result.created && c) this.claimExisting(c);
+      if (result.created && c) {
+        this.claimExisting(c);
+        this.accountForStart(c);
+      }
       return result;
     });
   }
@@ -156,6 +166,26 @@ export class CaseSessions {
 
   claimInterval(req: ClaimRequest): Promise<ClaimResult> {
     return this.claims.claimInterval(req);
+  }
+
+  /**
+   * Once its pre-record is filed: a window reaching back before the first media (a case
+   * opened soon after the service started) gets that stretch as a gap with its cause.
+   */
+  private accountForStart(c: CaseRecord): void {
+    const { explainGap, store, channels } = this.deps;
+    if (!explainGap) return;
+    this.seals.enqueue(c.id, async () => {
+      const current = this.book.get(c.id);
+      if (!current) return;
+      const gaps = await findHoles({ store, channels, frameMs: this.deps.frameMs ?? 40, explain: explainGap }, current, { leadingOnly: true });
+      for (const gap of gaps) {
+        await this.book.change((active) => {
+          const only = active.get(c.id);
+          return this.rules.gap(only ? new Map([[c.id, only]]) : new Map(), gap);
+        });
+      }
+    });
   }
 
   /** Queue a claim of every closed ring segment in the case's window, and of sealed ones the ring no longer lists. */

@@ -29,6 +29,8 @@ export interface ClaimFilingDeps {
   bus: Bus;
   clock: Clock;
   log: Logger;
+  /** Holes in a claimed interval longer than this (one frame) are gaps: every second is accounted for. */
+  frameMs: number;
 }
 
 export class ClaimFiling {
@@ -52,7 +54,8 @@ export class ClaimFiling {
       if (inRing.length === 0 && sealed.length === 0) {
         throw new CasecamError('bad-request', `no footage of ${new Date(from).toISOString()}–${new Date(to).toISOString()} is left on the device`);
       }
-      const missing = uncovered(channels, [...inRing, ...sealed], from, to, rules.config.segmentSeconds * 1000);
+      // Holes longer than a frame are gaps (case-coverage.ts): every second of a claim is accounted for too.
+      const missing = uncovered(channels, [...inRing, ...sealed], from, to, this.deps.frameMs);
       const { record, created } = await book.queue.run(async () => {
         const current = book.get(caseId) ?? (await store.cases.get(caseId));
         return book.apply(rules.claim({ request: req, current, missing }, now));

@@ -16,6 +16,7 @@ import type { RingSegment } from '../core/segment.js';
 import type { CaseBook } from './case-book.js';
 import type { CaseRules } from './case-rules.js';
 import type { SealQueue } from './seal-queue.js';
+import { findHoles, type ExplainGap } from './case-coverage.js';
 
 export interface ClosingTickerDeps {
   book: CaseBook;
@@ -27,6 +28,8 @@ export interface ClosingTickerDeps {
   clock: Clock;
   log: Logger;
   periodMs?: number;
+  /** Explains what of a closing window no media and no gap covers (case-coverage.ts). */
+  coverage?: { store: Store; channels: string[]; frameMs: number; explain: ExplainGap };
 }
 
 export class ClosingTicker {
@@ -87,7 +90,10 @@ export class ClosingTicker {
         const seg = await store.segments.get(link.segmentId);
         if (seg && seg.end > (mediaEnd[link.channel] ?? -Infinity)) mediaEnd[link.channel] = seg.end;
       }
-      await book.apply(rules.finish(c, { done, mediaEnd, lost: this.lost, segments: links.length }, now));
+      const facts = { done, mediaEnd, lost: this.lost, segments: links.length };
+      // Whatever no media and no gap covers gets a gap with its cause, found on the record as it would close.
+      const holes = this.deps.coverage ? await findHoles(this.deps.coverage, rules.finish(c, facts, now).records[0]!) : [];
+      await book.apply(rules.finish(c, { ...facts, holes }, now));
       this.done.delete(c.id);
       seals.forget(c.id);
     }

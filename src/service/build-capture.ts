@@ -15,6 +15,7 @@ import { ChannelSupervisor } from '../media/channel-supervisor.js';
 import { loadTemplate, renderTemplate } from '../media/pipeline-template.js';
 import { checkPipelines } from '../media/pipeline-check.js';
 import { CaseSessions } from '../recording/case-sessions.js';
+import { RecordingHistory } from '../recording/gap-causes.js';
 import { Retention } from '../evidence/retention.js';
 import type { EvidenceCore } from './open-evidence.js';
 
@@ -64,6 +65,9 @@ export function buildCapture(deps: {
   const { config, paths, evidence, bus, clock, log } = deps;
   const rec = config.recording;
   const { recovery } = evidence;
+  const restartCause = recovery.cleanShutdown ? 'service was stopped' : 'service restarted after an unclean stop (crash or power loss)';
+  const lastEnds = recovery.lastEndByChannel;
+  const history = new RecordingHistory({ bus, clock, previous: Object.keys(lastEnds).length ? { cause: restartCause, lastEndByChannel: lastEnds } : undefined });
   const sessions = new CaseSessions({
     store: evidence.store,
     ring: evidence.ring,
@@ -82,6 +86,8 @@ export function buildCapture(deps: {
     postRecordSeconds: rec.postRecordSeconds,
     segmentSeconds: rec.segmentSeconds,
     refileClaims: !recovery.cleanShutdown,
+    explainGap: history.explain,
+    frameMs: Math.max(...config.channels.map((c) => 1000 / c.fps)),
   });
   const retention = new Retention({
     store: evidence.store,
@@ -98,7 +104,6 @@ export function buildCapture(deps: {
     preRecordSeconds: rec.preRecordSeconds,
     segmentSeconds: rec.segmentSeconds,
   });
-  const restartCause = recovery.cleanShutdown ? 'service was stopped' : 'service restarted after an unclean stop (crash or power loss)';
   const supervisors = config.channels.map((ch, i) => {
     const lastEnd = recovery.lastEndByChannel[ch.id];
     return new ChannelSupervisor({
@@ -115,6 +120,7 @@ export function buildCapture(deps: {
     });
   });
   const lifecycles: Lifecycle[] = [
+    { name: 'recording-history', phase: 'capture', start: () => history.start(), stop: () => history.stop() },
     { name: 'case-sessions', phase: 'capture', start: () => sessions.start(), stop: () => sessions.stop() },
     { name: 'retention', phase: 'capture', start: () => retention.start(), stop: () => retention.stop() },
     {

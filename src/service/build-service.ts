@@ -122,6 +122,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
           store,
           evidenceDir: paths.evidenceDir,
           deviceKey: evidence.deviceKey,
+          dataDir: paths.dataDir,
           sessions,
           state,
           live,

@@ -40,6 +40,8 @@ export async function buildReporting(
     store: Store;
     evidenceDir: string;
     deviceKey: { fingerprint: string; publicPem: string };
+    /** Where the embedded broker keeps its credentials. */
+    dataDir: string;
     sessions: CommandContext['sessions'];
     state: () => DeviceState;
     live: CommandContext['live'] & { bytesSent(): number };
@@ -55,11 +57,11 @@ export async function buildReporting(
   let broker: EmbeddedBroker | undefined;
   let mqtt = url ? { ...base, url } : undefined;
   if (!mqtt) {
-    const embedded = new EmbeddedBroker({ port: opts.embedded ? 0 : base.embeddedPort, log: deps.log });
+    const embedded = new EmbeddedBroker({ port: opts.embedded ? 0 : base.embeddedPort, log: deps.log, dataDir: deps.dataDir });
     await embedded.start();
     broker = embedded;
     lifecycles.push(closer(embedded.name, 'report', () => embedded.stop()));
-    mqtt = { ...base, url: embedded.url, protocolVersion: 4, username: undefined, password: undefined };
+    mqtt = { ...base, url: embedded.url, protocolVersion: 4, ...embedded.credentials };
   }
   const uplink = new Uplink({
     config: deps.config,

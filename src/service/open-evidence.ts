@@ -13,6 +13,7 @@ import type { Logger } from '../core/logger.js';
 import type { Config, ResolvedPaths } from '../config/schema.js';
 import { Store } from '../store/store.js';
 import { Ring } from '../media/ring.js';
+import { stopStaleWorkers } from '../media/worker-pidfile.js';
 import { Sealer } from '../recording/sealer.js';
 import { recover, type RecoveryReport } from '../recording/recovery.js';
 import { prepareDataDirs } from '../recording/data-dirs.js';
@@ -44,6 +45,8 @@ export async function openEvidence(deps: { config: Config; paths: ResolvedPaths;
     await journalStart({ store, journal, config, key: deviceKey, narrowed });
     const sealer = new Sealer(store, paths.evidenceDir, clock, journal);
     const ring = new Ring(store, log);
+    // Workers of an earlier run that outlived it (kill -9) must be gone before recovery reads the ring.
+    await stopStaleWorkers({ ringDir: paths.ringDir, log });
     const recovery = await recover({
       store,
       ring,

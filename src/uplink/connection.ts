@@ -103,11 +103,18 @@ export class Connection {
     });
   }
 
+  /**
+   * Over MQTT 5 the subscription asks for "retain as published", so a retained message
+   * delivered live still carries its retain flag (by default a broker clears it), and
+   * the dispatcher can refuse a retained command whenever it arrives. MQTT 3.1.1 has no
+   * such option: there only the replay on subscribe carries the flag.
+   */
   subscribe(topic: string): Promise<void> {
     const client = this.client;
     if (!client) return Promise.reject(new Error('not connected'));
+    const options = this.opts.protocolVersion === 5 ? { qos: 1 as const, rap: true } : { qos: 1 as const };
     return new Promise((resolve, reject) => {
-      client.subscribe(topic, { qos: 1 }, (err, granted) => {
+      client.subscribe(topic, options, (err, granted) => {
         if (err) return reject(err);
         if (granted?.some((g) => g.qos >= 128)) return reject(new Error(`broker refused the subscription to ${topic}`));
         resolve();

@@ -28,3 +28,14 @@ export function deviceTopics(root: string, deviceId: string): DeviceTopics {
 export function isPublishableTopic(topic: string): boolean {
   return topic.length > 0 && topic.length <= 256 && !/[#+\u0000-\u001f\u007f]/.test(topic);
 }
+
+/**
+ * Whether a command's MQTT 5 response topic is one the device may answer on: the
+ * prefix itself or a topic below it. Without this a command could make the device
+ * publish on another device's `cmd` or overwrite its own retained `state`.
+ */
+export function isAllowedResponseTopic(topic: string, prefix: string): boolean {
+  if (!isPublishableTopic(topic)) return false;
+  const p = prefix.replace(/\/+$/, '');
+  return topic === p || topic.startsWith(`${p}/`);
+}

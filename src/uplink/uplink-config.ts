@@ -29,6 +29,14 @@ export const MqttConfigSchema = z.strictObject({
   reconnectInitialMs: z.number().int().min(10).max(60_000).default(500).meta({ description: 'first reconnect delay (doubling, jittered, capped)' }),
   reconnectMaxMs: z.number().int().min(100).max(600_000).default(30_000).meta({ description: 'reconnect delay cap' }),
   healthSeconds: z.number().int().min(1).max(86_400).default(60).meta({ description: 'health report period' }),
+  responseTopicPrefix: z
+    .string()
+    .regex(/^[^#+\u0000-\u001f\u007f]{1,200}$/, 'a topic without wildcards')
+    .optional()
+    .meta({
+      docType: 'topic',
+      description: 'MQTT 5 response topics a command may name: this topic or one below it (default: the device\'s own `<topicRoot>/<deviceId>/cmd/reply`); a command naming another is refused',
+    }),
   embeddedPort: z.number().int().min(0).max(65_535).default(1883).meta({ description: 'embedded broker port (taken: any free port, logged); 0 = any' }),
   outbox: z
     .strictObject({

@@ -31,7 +31,7 @@ import { healthReport, type GpsProvider } from './health-report.js';
 import { inventoryReport } from './inventory-report.js';
 import { requirePrivateFile } from '../core/private-file.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
-import { deviceTopics, isPublishableTopic, type DeviceTopics } from './topics.js';
+import { deviceTopics, isAllowedResponseTopic, type DeviceTopics } from './topics.js';
 
 export interface UplinkDeps {
   config: Config;
@@ -263,10 +263,16 @@ export class Uplink {
 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (topic !== this.topics.cmd) return;
-    const responseTopic = packet.properties?.responseTopic;
+    const prefix = this.deps.mqtt.responseTopicPrefix ?? this.topics.reply;
+    let responseTopic = packet.properties?.responseTopic;
+    let refuseResponseTopic: string | undefined;
+    if (responseTopic !== undefined && !isAllowedResponseTopic(responseTopic, prefix)) {
+      refuseResponseTopic = `response topic ${JSON.stringify(responseTopic.slice(0, 100))} is not allowed: it must be ${prefix} or below it`;
+      responseTopic = undefined;
+    }
     const correlation = packet.properties?.correlationData;
     void this.dispatcher
-      .handle(payload, { retained: packet.retain })
+      .handle(payload, { retained: packet.retain, refuseResponseTopic })
       .then(async (reply) => {
         this.stateChanged();
         await this.reply(reply, responseTopic, correlation);
@@ -278,7 +284,8 @@ export class Uplink {
     const payload = JSON.stringify(ReplySchema.parse(reply));
     const item = { payload, qos: 1 as const, retain: false, priority: 'normal' as const };
     await this.outbox.enqueue({ ...item, topic: this.topics.reply });
-    if (responseTopic && responseTopic !== this.topics.reply && isPublishableTopic(responseTopic)) {
+    // Only an allowed topic gets here (onMessage refused the others).
+    if (responseTopic && responseTopic !== this.topics.reply) {
       await this.outbox.enqueue({ ...item, topic: responseTopic, correlationData: correlation?.toString('base64') });
     }
   }

@@ -19,7 +19,7 @@ function casecam(args: string[], timeout = 60_000): Promise<{ code: number; stdo
 test('every command has --help', async (t) => {
   const top = await casecam(['--help']);
   t.is(top.code, 0);
-  for (const cmd of ['run', 'demo', 'case', 'verify']) {
+  for (const cmd of ['run', 'demo', 'case', 'verify', 'broker']) {
     t.regex(top.stdout, new RegExp(`\\b${cmd}\\b`));
     const r = await casecam([cmd, '--help']);
     t.is(r.code, 0, cmd);
@@ -68,7 +68,7 @@ test('demo runs a counter case end to end, and verify catches a changed byte', a
   t.deepEqual(result.channels, ['cam1', 'cam2']);
   t.true(result.segments >= 8);
   const listed = await casecam(['case', 'list', '--data', path.join(dir, 'data')]);
-  t.regex(listed.stdout, new RegExp(`${result.caseId}\\tclosed`));
+  t.regex(listed.stdout, new RegExp(`${result.caseId} +closed`));
   t.is((await casecam(['verify', out])).code, 0);
   const media = path.join(out, 'media', 'cam1');
   const first = (await readdir(media))[0]!;

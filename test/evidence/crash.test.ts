@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { CLI, cli, nextEvent, recordCase, startRecorder } from './helpers.js';
 import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
+import { assertCaseCoverage } from '../helpers/case-coverage.js';
 import { Store } from '../../src/store/store.js';
 import { silentLogger } from '../../src/core/logger.js';
 
@@ -63,6 +64,7 @@ test('kill -9 during sealing: recovery files the segment under its case; the sto
     await closed;
     const c = await r.store.cases.get(caseId);
     t.true(c!.gaps.some((g) => /unclean stop/.test(g.cause)), 'the restart is a gap with its cause');
+    await assertCaseCoverage(t, r, caseId);
     const types = (await r.journal.forCase(caseId)).map((e) => e.type);
     t.true(types.includes('segment.linked'));
   } finally {

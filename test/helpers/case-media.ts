@@ -16,6 +16,7 @@ export async function caseFiles(rec: Service, caseId: string): Promise<Map<strin
 }
 
 export async function waitClosed(rec: Service, caseId: string, ms = 20_000): Promise<void> {
+  ms = Math.max(ms, 60_000); // a close waits for post-record media and sealing: slow on a busy machine
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const c = await rec.store.cases.get(caseId);

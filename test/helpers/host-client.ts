@@ -61,6 +61,18 @@ export class HostClient {
     return at;
   }
 
+  /**
+   * kill -9 of the main process only: its media workers are left to notice on their own.
+   * `beforeKill` runs with the worker pids first (e.g. to SIGSTOP them, so they cannot).
+   */
+  async kill9Main(beforeKill?: (workers: number[]) => void): Promise<{ main: number; workers: number[] }> {
+    const pids = await this.call<{ main: number; workers: Array<number | undefined> }>('pids');
+    beforeKill?.(pids.workers.filter((p): p is number => p !== undefined));
+    process.kill(pids.main, 'SIGKILL');
+    await this.exited;
+    return { main: pids.main, workers: pids.workers.filter((p): p is number => p !== undefined) };
+  }
+
   async stop(): Promise<void> {
     await this.call('stop').catch(() => undefined);
     await this.exited;

@@ -36,9 +36,13 @@ export class Watcher {
     return this.messages.filter((m) => m.topic === topic).map((m) => JSON.parse(m.text) as T);
   }
 
-  /** Waits until `pred` holds over what arrived, up to `ms`; throws with `what` otherwise. */
+  /**
+   * Waits until `pred` holds over what arrived, up to max(`ms`, 30 s); throws with `what`
+   * otherwise. Callers wait for what must arrive: a generous bound costs nothing when it
+   * does, and a busy machine can take much longer than the figure a caller names.
+   */
   async until<T>(pred: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
-    const deadline = Date.now() + ms;
+    const deadline = Date.now() + Math.max(ms, 30_000);
     for (;;) {
       const v = pred();
       if (v) return v;

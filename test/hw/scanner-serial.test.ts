@@ -117,12 +117,13 @@ test.serial('a scanner unplugged mid-code and plugged back is reconnected; the p
   const r = await rig();
   try {
     await r.pty.write('APP-HALF');
-    await sleep(50);
+    // Unplug only once the half code has been read (on a busy machine that takes a while).
+    const pending = () => (r.scanner.line as unknown as { buffer: Buffer }).buffer.length > 0;
+    t.true(await until(pending, 5000), 'the half code was read');
     await r.pty.unplug();
     const stats = r.scanner.line.stats;
     t.true(await until(() => !stats.connected && stats.errors.partial === 1, 3000));
-    await sleep(600); // a few failed reopen attempts while it is away
-    t.true(stats.errors.open >= 1);
+    t.true(await until(() => stats.errors.open >= 1, 2000), 'a failed reopen attempt while it is away');
     await r.pty.plug();
     t.true(await until(() => stats.connected && stats.reconnects === 1, 8000));
     t.like(await r.scan('APP-AFTER'), { ok: true, action: 'open', caseId: 'APP-AFTER' });

@@ -7,8 +7,9 @@ import test from 'ava';
 import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { continuity, decodeErrors, probeFile, type ProbedFile } from '../helpers/media-probe.js';
-import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
+import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { caseFiles, waitClosed } from '../helpers/case-media.js';
+import { assertCaseCoverage } from '../helpers/case-coverage.js';
 
 test('60 s across 20+ boundaries and a close/re-open: no frame or sample lost or duplicated', async (t) => {
   const dir = await tempDir();
@@ -18,6 +19,8 @@ test('60 s across 20+ boundaries and a close/re-open: no frame or sample lost or
   t.teardown(() => app.stop());
   const rec = app;
 
+  // Media on both channels for longer than the pre-record: the first case's window is all media.
+  await waitFor(() => rec.supervisors.every((s) => s.ok) || undefined, 60_000, 'media on both channels');
   await sleep(5000);
   await rec.sessions.open({ caseId: 'A〔2026〕1号', trigger: 'application.accepted', source: 'test' });
   await sleep(26_000);
@@ -66,4 +69,7 @@ test('60 s across 20+ boundaries and a close/re-open: no frame or sample lost or
   const caseB = await rec.store.cases.get('B-2');
   t.is(caseA?.gaps.length, 0);
   t.is(caseB?.gaps.length, 0);
+  // Closed, then a second case opened: both windows are wholly media.
+  t.true((await assertCaseCoverage(t, rec, 'A〔2026〕1号')).complete);
+  t.true((await assertCaseCoverage(t, rec, 'B-2')).complete);
 });

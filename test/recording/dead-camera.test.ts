@@ -10,6 +10,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { AlarmEvent } from '../../src/core/events.js';
 import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { caseFiles, waitClosed } from '../helpers/case-media.js';
+import { assertCaseCoverage } from '../helpers/case-coverage.js';
 
 test('a camera that is not there: alarm, retries, the other channel records, the case has the gap', async (t) => {
   const dir = await tempDir();
@@ -51,4 +52,5 @@ test('a camera that is not there: alarm, retries, the other channel records, the
   t.is(gap!.from, c.windowStart);
   t.is(gap!.to, c.windowEnd!);
   t.regex(gap!.cause, /media lost/);
+  t.false((await assertCaseCoverage(t, rec, caseId)).complete);
 });

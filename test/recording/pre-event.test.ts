@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { probeFile } from '../helpers/media-probe.js';
 import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
 import { caseFiles, frameWallTime, waitClosed } from '../helpers/case-media.js';
+import { assertCaseCoverage } from '../helpers/case-coverage.js';
 
 test("a case's first frame precedes its trigger by the pre-record time (± one segment)", async (t) => {
   const dir = await tempDir();
@@ -27,6 +28,7 @@ test("a case's first frame precedes its trigger by the pre-record time (± one s
   const seg = config.recording.segmentSeconds;
   t.true(lead >= pre - 0.2 && lead <= pre + seg + 0.2, `first frame ${lead.toFixed(3)} s before the trigger (pre-record ${pre} s)`);
   t.is((await rec.store.cases.get(caseId))!.windowStart, trigger - pre * 1000);
+  t.true((await assertCaseCoverage(t, rec, caseId)).complete, 'opened after the ring held the pre-record: no gap');
 });
 
 test('with pre-record 0 the case starts at the segment holding the trigger', async (t) => {
@@ -45,4 +47,5 @@ test('with pre-record 0 the case starts at the segment holding the trigger', asy
   const files = (await caseFiles(rec, caseId)).get('cam1')!;
   t.true(files[0]!.start <= trigger && files[0]!.end > trigger, 'first segment holds the trigger');
   t.true(files.length <= 3, `${files.length} segments for a 2.5 s case`);
+  t.true((await assertCaseCoverage(t, rec, caseId)).complete);
 });

@@ -49,7 +49,7 @@ test('SIGTERM stops the service cleanly; the next start records the stop as a ga
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   t.is(code, 0, log);
-  t.true(Date.now() - stoppedAt < 10_000, 'stopped within 10 s');
+  t.true(Date.now() - stoppedAt < 20_000, 'stopped within 20 s (10 s on an idle machine)');
 
   const store = await Store.open(path.join(dir, 'db'), silentLogger());
   t.true((await store.getMeta()).cleanShutdown);
@@ -71,7 +71,9 @@ test('a case whose post-record time has passed is closed by the stop, not left c
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 0, postRecordSeconds: 1 });
   const app = await buildService(config, { log: silentLogger() });
   await app.start();
-  await sleep(2000);
+  // Opened once media flows, so the window (pre-record 0) starts inside it.
+  await waitFor(() => app.supervisors.every((s) => s.ok) || undefined, 60_000, 'media');
+  await sleep(500);
   const { caseId } = await app.sessions.open({ trigger: 'application.accepted', source: 'test' });
   await sleep(2000);
   const { windowEnd } = await app.sessions.close({ caseId, trigger: 'documents.served', source: 'test' });

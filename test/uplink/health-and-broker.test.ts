@@ -5,6 +5,9 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { Watcher } from '../helpers/mqtt-watch.js';
@@ -56,14 +59,15 @@ test('an alarm change sends health at once, with alarms, outbox depth, channels 
 
 test('the embedded broker listens on loopback only and falls back to a free port when its port is taken', async (t) => {
   const log = silentLogger();
-  const first = new EmbeddedBroker({ port: 0, log });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'casecam-broker-'));
+  const first = new EmbeddedBroker({ port: 0, log, dataDir });
   await first.start();
-  const second = new EmbeddedBroker({ port: first.port, log });
+  const second = new EmbeddedBroker({ port: first.port, log, dataDir });
   await second.start();
   try {
     t.not(second.port, first.port);
     t.regex(second.url, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
-    const w = await Watcher.connect(second.url, ['x/#'], { protocolVersion: 4 });
+    const w = await Watcher.connect(second.url, ['x/#'], { protocolVersion: 4, ...second.credentials });
     await w.client.publishAsync('x/y', 'hello', { qos: 1 });
     await w.until(() => w.messages.find((m) => m.text === 'hello'), 'a message through aedes');
     await w.close();

@@ -94,7 +94,7 @@ test('a repeated requestId is answered again, not executed twice; MQTT 5 respons
   const broker = await Mosquitto.start();
   const dev = await startDevice({ brokerUrl: broker.url, deviceId: 'REP-01' });
   const base = 'casecam/REP-01';
-  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply`, `${base}/events`, 'fleet/replies/42'], { protocolVersion: 5 });
+  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply/#`, `${base}/events`], { protocolVersion: 5 });
   try {
     await fleet.until(() => dev.uplink.connected, 'device connected');
     const open = JSON.stringify({ requestId: 'dup-1', action: 'investigation.started', caseId: 'CASE-D1', officerId: 'OFF-9' });
@@ -112,9 +112,9 @@ test('a repeated requestId is answered again, not executed twice; MQTT 5 respons
     // Stop without a reason is refused; with one it closes the case.
     fleet.client.publish(`${base}/cmd`, JSON.stringify({ requestId: 'stop-1', action: 'record.stop' }), {
       qos: 1,
-      properties: { responseTopic: 'fleet/replies/42', correlationData: Buffer.from('corr-42') },
+      properties: { responseTopic: `${base}/cmd/reply/fleet-42`, correlationData: Buffer.from('corr-42') },
     });
-    const viaResponse = await fleet.until(() => fleet.messages.find((m) => m.topic === 'fleet/replies/42'), 'reply on the response topic');
+    const viaResponse = await fleet.until(() => fleet.messages.find((m) => m.topic === `${base}/cmd/reply/fleet-42`), 'reply on the response topic');
     t.is(JSON.parse(viaResponse.text).error.code, 'reason-required');
     t.is(Buffer.from(viaResponse.properties!.correlationData as Buffer).toString(), 'corr-42');
 

@@ -5,7 +5,10 @@
  * - Every message gets one reply, whatever it holds: broken UTF-8, broken JSON,
  *   unknown action, invalid field, or a handler that fails. Nothing thrown here
  *   escapes to the connection.
- * - A retained command (replayed by the broker on every subscribe) is refused, never run.
+ * - A retained command (replayed by the broker on every subscribe, or delivered live with
+ *   its retain flag kept over MQTT 5) is refused, never run.
+ * - A command whose MQTT 5 response topic the device may not answer on is refused,
+ *   never run (the uplink decides which topics are allowed and says why).
  * - A repeated requestId is answered again with the first reply (marked `repeated`)
  *   and not executed twice; a repeat that arrives while the first is still running
  *   waits for the same result. The memory of request IDs is bounded (oldest forgotten).
@@ -67,8 +70,11 @@ export class CommandDispatcher {
     private readonly log: Logger,
   ) {}
 
-  /** `retained`: the broker delivered a retained message, i.e. an old command replayed on subscribe. */
-  async handle(payload: Buffer, opts: { retained?: boolean } = {}): Promise<Reply> {
+  /**
+   * `retained`: the message carried the retain flag (an old command replayed on subscribe,
+   * or one published retained). `refuseResponseTopic`: why its response topic is refused.
+   */
+  async handle(payload: Buffer, opts: { retained?: boolean; refuseResponseTopic?: string } = {}): Promise<Reply> {
     let requestId: string | null = null;
     let action: string | null = null;
     try {
@@ -82,6 +88,7 @@ export class CommandDispatcher {
       if (opts.retained) {
         throw new Refusal('bad-request', 'a retained command is not executed: it would run again on every reconnect; publish commands without retain');
       }
+      if (opts.refuseResponseTopic !== undefined) throw new Refusal('bad-request', opts.refuseResponseTopic);
       const earlier = this.seen.get(requestId);
       if (earlier) return { ...(await earlier), repeated: true, ts: this.ctx.clock.now() };
       const run = this.execute(raw, requestId, action);
