@@ -8,6 +8,7 @@ import { CasecamError } from './errors.js';
 
 const MAX_CHARS = 64;
 // Control characters (C0, DEL, C1), line/paragraph separators and bidi overrides.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

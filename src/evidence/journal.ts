@@ -15,13 +15,14 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { Store } from '../store/store.js';
 import type { JournalEntry, JournalHead } from '../store/journal-record.js';
+import type { BatchOp } from '../store/table.js';
 import { GENESIS_HASH, entryHash, sha256Hex } from './journal-hash.js';
 
 export interface AppendOptions {
   /** Cases the entry is about; it is indexed under each. */
   caseIds?: string[];
   /** State changes written in the same batch as the entry (Table.putOp/delOp). */
-  ops?: unknown[];
+  ops?: BatchOp[];
 }
 
 export class Journal {
@@ -43,7 +44,7 @@ export class Journal {
     for await (const [key, raw] of store.journal.sub.iterator({ reverse: true, limit: 1 })) {
       nextSeq = Number(key) + 1;
       const entry = store.journal.decode(key, raw);
-      if (entry && entry.seq === Number(key) && entryHash(JSON.parse(raw)) === entry.hash) headHash = entry.hash;
+      if (entry && entry.seq === Number(key) && entryHash(JSON.parse(raw) as Record<string, unknown>) === entry.hash) headHash = entry.hash;
       else {
         // Chain on from the stored bytes, so the damage stays visible and nothing is overwritten.
         headHash = sha256Hex(raw);

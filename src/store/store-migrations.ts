@@ -9,6 +9,7 @@
 import type { Logger } from '../core/logger.js';
 import type { Store } from './store.js';
 import { SegmentRecordSchema } from './records.js';
+import type { BatchOp } from './table.js';
 
 interface Step {
   from: number;
@@ -31,7 +32,7 @@ const steps: Step[] = [
       for (const link of await store.caseSegments.values()) {
         casesOf.set(link.segmentId, [...(casesOf.get(link.segmentId) ?? []), link.caseId]);
       }
-      let ops: unknown[] = [];
+      let ops: BatchOp[] = [];
       const flush = async () => {
         if (ops.length) await store.batch(ops);
         ops = [];

@@ -22,7 +22,7 @@ import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
 import type { Logger } from '../core/logger.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
-import { Table, type StringSublevel } from './table.js';
+import { Table, type BatchOp, type StringSublevel } from './table.js';
 import {
   CaseRecordSchema,
   CaseSegmentSchema,
@@ -102,8 +102,7 @@ export class Store {
   }
 
   // The operations carry their own sublevel, so one batch spans tables atomically.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async batch(ops: any[]): Promise<void> {
+  async batch(ops: BatchOp[]): Promise<void> {
     await this.db.batch(ops);
   }
 

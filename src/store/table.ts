@@ -10,6 +10,11 @@ import type { Logger } from '../core/logger.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type StringSublevel = AbstractSublevel<any, string | Buffer | Uint8Array, string, string>;
 
+/** One write of a Store.batch(): it names its own sublevel (Table.putOp/delOp make them). */
+export type BatchOp =
+  | { type: 'put'; sublevel: StringSublevel; key: string; value: string }
+  | { type: 'del'; sublevel: StringSublevel; key: string };
+
 export class Table<S extends z.ZodType> {
   constructor(
     readonly name: string,
@@ -67,11 +72,11 @@ export class Table<S extends z.ZodType> {
   }
 
   /** A batch operation for Store.batch(), so several tables change atomically. */
-  putOp(key: string, value: z.infer<S>) {
+  putOp(key: string, value: z.infer<S>): BatchOp {
     return { type: 'put' as const, sublevel: this.sub, key, value: this.encode(value) };
   }
 
-  delOp(key: string) {
+  delOp(key: string): BatchOp {
     return { type: 'del' as const, sublevel: this.sub, key };
   }
 }

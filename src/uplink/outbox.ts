@@ -176,7 +176,7 @@ export class Outbox {
         this.deps.log.warn(report, 'outbox full: dropped messages');
         this.deps.onDrop?.(report);
       }
-      this.deleteKeys(victims.map((v) => v.seq), 'outbox drop failed');
+      void this.deleteKeys(victims.map((v) => v.seq), 'outbox drop failed'); // logs its own failure
     };
     drop(this.index.filter((e) => e.priority !== 'critical' && now - e.at > limits.maxAgeMs && !this.inFlight.has(e.seq)), 'age');
     for (const p of ['telemetry', 'normal'] as const) {

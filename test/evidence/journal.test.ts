@@ -7,6 +7,7 @@ import test from 'ava';
 import path from 'node:path';
 import { silentLogger } from '../../src/core/logger.js';
 import { Store } from '../../src/store/store.js';
+import type { BatchOp } from '../../src/store/table.js';
 import { Journal, verifyJournal } from '../../src/evidence/journal.js';
 import { entryHash } from '../../src/evidence/journal-hash.js';
 import { cli } from './helpers.js';
@@ -104,7 +105,8 @@ test('reordered (swapped) entries are caught', async (t) => {
 
 test('an append and the state it records are one batch: a failing op writes neither', async (t) => {
   const { store, journal } = await journalWith(2);
-  const bad = { type: 'put', sublevel: store.cases.sub, key: 'x', value: undefined };
+  // Not a valid op (no value): LevelDB refuses the whole batch.
+  const bad = { type: 'put', sublevel: store.cases.sub, key: 'x', value: undefined } as unknown as BatchOp;
   await t.throwsAsync(journal.append('case.opened', { x: 1 }, { ops: [bad] }));
   t.is(journal.head()?.seq, 1);
   t.is(await store.journal.sub.get(Store.seqKey(2)), undefined);

@@ -28,7 +28,7 @@ test('every board the issue names has a valid profile whose templates exist in p
 
 test('a profile naming an unknown template, or a bad line, is refused with the reason', async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'casecam-hw-'));
-  const good = JSON.parse(JSON.stringify(await loadBoardProfile('rpi4')));
+  const good = JSON.parse(JSON.stringify(await loadBoardProfile('rpi4'))) as Awaited<ReturnType<typeof loadBoardProfile>>;
   await writeFile(path.join(dir, 'bad-tpl.json'), JSON.stringify({ ...good, id: 'bad-tpl', encoder: { ...good.encoder, template: 'nvenc-magic' } }));
   await t.throwsAsync(loadBoardProfile('bad-tpl', dir), { message: /no pipeline template "nvenc-magic"/ });
   await writeFile(path.join(dir, 'bad-line.json'), JSON.stringify({ ...good, id: 'bad-line', gpio: { ...good.gpio, lamp: { chip: 'x', line: -1 } } }));

@@ -10,7 +10,7 @@ test('agency case IDs with Chinese characters and brackets are accepted', (t) =>
 test('path-like, control-character, empty and over-long IDs are refused with a reason', (t) => {
   for (const bad of ['', '../etc/passwd', 'a/b', 'a\\b', '..', '.hidden', 'tab\there', 'nl\n', 'x'.repeat(65), ' lead', 'bidi\u202e', '\ud800x']) {
     const err = t.throws(() => checkCaseId(bad), undefined, JSON.stringify(bad));
-    t.regex(err!.message, /case ID/);
+    t.regex(err.message, /case ID/);
   }
   t.false(isValidCaseId(42));
   t.false(isValidCaseId(null));

@@ -114,7 +114,7 @@ export class CommandDispatcher {
     try {
       const cmd = this.validate(raw, action);
       const handler = handlers[cmd.action] as Handler<typeof cmd.action>;
-      const result = await handler(cmd as never, this.ctx);
+      const result = await handler(cmd, this.ctx);
       return { requestId, ok: true, action: cmd.action, result: result ?? null, ts: this.ctx.clock.now() };
     } catch (err) {
       return this.failure(requestId, action, err);
