@@ -27,7 +27,7 @@ import { OffloadConfigSchema, type OffloadConfig } from '../src/offload/offload-
 import { OffloadObjectSchema } from '../src/offload/offload-record.js';
 import { makeS3Client } from '../src/offload/s3-client.js';
 import { uploadFile } from '../src/offload/upload-file.js';
-import { sha256File } from '../src/recording/durable-files.js';
+import { sha256File } from '../src/core/durable-files.js';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 
 const MiB = 1024 * 1024;

@@ -41,7 +41,7 @@ export class Journal {
     const problems: string[] = [];
     let nextSeq = 0;
     let headHash = GENESIS_HASH;
-    for await (const [key, raw] of store.journal.sub.iterator({ reverse: true, limit: 1 })) {
+    for await (const [key, raw] of store.journalRows({ reverse: true, limit: 1 })) {
       nextSeq = Number(key) + 1;
       const entry = store.journal.decode(key, raw);
       if (entry && entry.seq === Number(key) && entryHash(JSON.parse(raw) as Record<string, unknown>) === entry.hash) headHash = entry.hash;
@@ -130,7 +130,7 @@ export async function verifyJournal(store: Store, maxProblems = 50): Promise<Jou
   let expectSeq = 0;
   let prevHash = GENESIS_HASH;
   let entries = 0;
-  for await (const [key, raw] of store.journal.sub.iterator()) {
+  for await (const [key, raw] of store.journalRows()) {
     entries++;
     const keySeq = Number(key);
     if (keySeq !== expectSeq) {

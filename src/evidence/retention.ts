@@ -133,14 +133,11 @@ export class Retention {
   private async countEvidence(): Promise<void> {
     this.counting = true;
     try {
-      for await (const [key, raw] of this.deps.store.segments.sub.iterator()) {
+      for await (const [key, v] of this.deps.store.segmentRowsUnchecked()) {
         if (this.sealedWhileCounting.has(key)) continue; // counted by its event already
         // Only the size is needed here: a plain parse, not the full schema, keeps it quick.
         // A damaged row is skipped (the store's rule), never allowed to stop the count.
-        let v: { bytes?: unknown; evictedAt?: unknown };
-        try {
-          v = JSON.parse(raw) as typeof v;
-        } catch {
+        if (!v) {
           this.deps.log.error({ table: 'segments', key }, 'stored value is not JSON; not counted');
           continue;
         }
@@ -269,13 +266,8 @@ export class Retention {
   private async sealedCandidates(): Promise<Candidate[]> {
     const active = this.activeIds();
     const out: Candidate[] = [];
-    for await (const [id, raw] of this.deps.store.segments.sub.iterator()) {
-      let r: Partial<SegmentRecord>;
-      try {
-        r = JSON.parse(raw) as Partial<SegmentRecord>;
-      } catch {
-        continue;
-      }
+    for await (const [id, r] of this.deps.store.segmentRowsUnchecked()) {
+      if (!r) continue;
       if (r.evictedAt !== undefined || !Array.isArray(r.caseIds) || typeof r.bytes !== 'number' || typeof r.start !== 'number') continue;
       if (!evictable(r as SegmentRecord, active)) continue;
       out.push({ id, start: r.start, bytes: r.bytes, rank: r.caseIds.length === 0 ? 0 : 1 });

@@ -17,7 +17,7 @@ import { Store } from '../store/store.js';
 import type { SegmentRecord } from '../store/records.js';
 import type { RingSegment } from '../core/segment.js';
 import type { Journal } from '../evidence/journal.js';
-import { fsyncPath, mkdirDurable, moveDurable, sha256File } from './durable-files.js';
+import { fsyncPath, mkdirDurable, moveDurable, sha256File } from '../core/durable-files.js';
 
 export interface SealResult {
   record: SegmentRecord;

@@ -18,6 +18,7 @@ export type BatchOp =
 export class Table<S extends z.ZodType> {
   constructor(
     readonly name: string,
+    /** The store's own: other modules use the Store's named queries (tests may damage rows through it). */
     readonly sub: StringSublevel,
     private readonly schema: S,
     private readonly log: Logger,
@@ -55,6 +56,11 @@ export class Table<S extends z.ZodType> {
 
   async del(key: string): Promise<void> {
     await this.sub.del(key);
+  }
+
+  /** Delete these keys in one batch of this table alone. */
+  async delMany(keys: string[]): Promise<void> {
+    await this.sub.batch(keys.map((key) => ({ type: 'del' as const, key })));
   }
 
   /** Entries in key order, optionally within [gte, lt). */

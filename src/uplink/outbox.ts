@@ -254,9 +254,9 @@ export class Outbox {
   }
 
   private deleteKeys(seqs: number[], what: string): Promise<unknown> {
-    const ops = seqs.map((s) => ({ type: 'del' as const, key: Store.seqKey(s) }));
-    const sub = this.deps.table.sub;
-    this.writes = this.writes.then(() => sub.batch(ops)).catch((err: unknown) => this.deps.log.error({ err }, what));
+    const keys = seqs.map((s) => Store.seqKey(s));
+    const { table } = this.deps;
+    this.writes = this.writes.then(() => table.delMany(keys)).catch((err: unknown) => this.deps.log.error({ err }, what));
     return this.writes;
   }
 

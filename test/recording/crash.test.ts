@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { GapEvent, AlarmEvent } from '../../src/core/events.js';
-import { sha256File } from '../../src/recording/durable-files.js';
+import { sha256File } from '../../src/core/durable-files.js';
 import { probeFile } from '../helpers/media-probe.js';
 import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { caseFiles, frameWallTime, waitClosed } from '../helpers/case-media.js';
