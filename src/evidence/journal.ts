@@ -17,6 +17,7 @@ import { Store } from '../store/store.js';
 import type { JournalEntry, JournalHead } from '../store/journal-record.js';
 import type { BatchOp } from '../store/table.js';
 import { GENESIS_HASH, entryHash, sha256Hex } from './journal-hash.js';
+import type { JournalData, JournalEntryType } from './journal-entries.js';
 
 export interface AppendOptions {
   /** Cases the entry is about; it is indexed under each. */
@@ -67,8 +68,9 @@ export class Journal {
     return this.nextSeq === 0 ? undefined : { seq: this.nextSeq - 1, hash: this.headHash };
   }
 
-  append(type: string, data: Record<string, unknown>, opts: AppendOptions = {}): Promise<JournalEntry> {
-    const run = this.queue.then(() => this.write(type, data, opts));
+  /** Append an entry of a type from the map in journal-entries.ts, with its data. */
+  append<K extends JournalEntryType>(type: K, data: JournalData<K>, opts: AppendOptions = {}): Promise<JournalEntry> {
+    const run = this.queue.then(() => this.write(type, data as Record<string, unknown>, opts));
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -35,6 +35,7 @@ import { Store as StoreClass } from '../store/store.js';
 import type { Ring, RingEntry } from '../media/ring.js';
 import type { RingSegment } from '../core/segment.js';
 import type { Journal } from '../evidence/journal.js';
+import type { JournalData, JournalEntryType } from '../evidence/journal-entries.js';
 import type { Sealer } from './sealer.js';
 
 export interface CaseSessionsDeps {
@@ -448,7 +449,7 @@ export class CaseSessions {
   }
 
   /** Write a case record together with the journal entry that says why it changed. */
-  private async save(c: CaseRecord, type: string, data: Record<string, unknown>): Promise<void> {
+  private async save<K extends JournalEntryType>(c: CaseRecord, type: K, data: JournalData<K>): Promise<void> {
     const { store, journal } = this.deps;
     await journal.append(type, data, { caseIds: [c.id], ops: [store.cases.putOp(c.id, c)] });
   }
