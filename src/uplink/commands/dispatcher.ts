@@ -11,11 +11,11 @@
  *   waits for the same result. The memory of request IDs is bounded (oldest forgotten).
  */
 import { z } from 'zod';
-import { isCasecamError, errorMessage } from '../../core/errors.js';
+import { CasecamError, isCasecamError, errorMessage, type ErrorCode } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { formatIssues } from '../../config/load.js';
-import { COMMAND_ACTIONS, CommandSchema, RequestIdSchema, type Command, type Reply, type ReplyErrorCode } from '../payloads.js';
-import { NotAvailableError, type CommandContext, type HandlerTable, type Handler } from './context.js';
+import { COMMAND_ACTIONS, CommandSchema, RequestIdSchema, type Command, type Reply, ReplyErrorCodeSchema, type ReplyErrorCode } from '../payloads.js';
+import type { CommandContext, HandlerTable, Handler } from './context.js';
 import { openCase } from './open-case.js';
 import { documentsServed } from './documents-served.js';
 import { recordStop } from './record-stop.js';
@@ -50,14 +50,11 @@ const handlers: HandlerTable = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-class Refusal extends Error {
-  constructor(
-    readonly code: ReplyErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refused command: its error code is one the reply contract names. */
+class Refusal extends CasecamError<ReplyErrorCode & ErrorCode> {}
+
+/** Every reply code but `internal` (which stands for anything unexpected). */
+const REPLY_CODES: readonly string[] = ReplyErrorCodeSchema.options.filter((c) => c !== 'internal');
 
 export class CommandDispatcher {
   private readonly seen = new Map<string, Promise<Reply>>();
@@ -132,12 +129,7 @@ export class CommandDispatcher {
 
   private failure(requestId: string | null, action: string | null, err: unknown): Reply {
     let code: ReplyErrorCode = 'internal';
-    if (err instanceof Refusal) code = err.code;
-    else if (err instanceof NotAvailableError) code = 'not-available';
-    else if (isCasecamError(err)) {
-      const known: ReplyErrorCode[] = ['bad-case-id', 'no-open-case', 'case-not-found', 'reason-required', 'bad-request'];
-      code = (known as string[]).includes(err.code) ? (err.code as ReplyErrorCode) : 'internal';
-    }
+    if (isCasecamError(err) && REPLY_CODES.includes(err.code)) code = err.code as ReplyErrorCode;
     if (code === 'internal') this.log.error({ err, requestId, action }, 'command failed');
     const message = errorMessage(err).slice(0, 500);
     return { requestId, ok: false, action, error: { code, message }, ts: this.ctx.clock.now() };
