@@ -50,11 +50,10 @@ const handlers: HandlerTable = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A refused command: its error code is one the reply contract names. */
-class Refusal extends CasecamError<ReplyErrorCode & ErrorCode> {}
-
 /** Every reply code but `internal` (which stands for anything unexpected). */
 const REPLY_CODES: readonly string[] = ReplyErrorCodeSchema.options.filter((c) => c !== 'internal');
+// Every reply code but `internal` is an ErrorCode, so a handler can throw it (checked by tsc).
+const _replyCodesAreErrorCodes: Exclude<ReplyErrorCode, 'internal'> extends ErrorCode ? true : never = true;
 
 export class CommandDispatcher {
   private readonly seen = new Map<string, Promise<Reply>>();
@@ -74,10 +73,10 @@ export class CommandDispatcher {
       action = pickAction(raw);
       if (requestId === null) {
         const r = RequestIdSchema.safeParse((raw as { requestId?: unknown }).requestId);
-        throw new Refusal('invalid-field', r.success ? 'requestId is missing' : formatIssues(r.error, 'requestId'));
+        throw new CasecamError('invalid-field', r.success ? 'requestId is missing' : formatIssues(r.error, 'requestId'));
       }
       if (opts.retained) {
-        throw new Refusal('bad-request', 'a retained command is not executed: it would run again on every reconnect; publish commands without retain');
+        throw new CasecamError('bad-request', 'a retained command is not executed: it would run again on every reconnect; publish commands without retain');
       }
       const earlier = this.seen.get(requestId);
       if (earlier) return { ...(await earlier), repeated: true, ts: this.ctx.clock.now() };
@@ -90,20 +89,20 @@ export class CommandDispatcher {
   }
 
   private decode(payload: Buffer): unknown {
-    if (payload.length > MAX_COMMAND_BYTES) throw new Refusal('too-large', `command is ${payload.length} bytes; the limit is ${MAX_COMMAND_BYTES}`);
+    if (payload.length > MAX_COMMAND_BYTES) throw new CasecamError('too-large', `command is ${payload.length} bytes; the limit is ${MAX_COMMAND_BYTES}`);
     let text: string;
     try {
       text = utf8.decode(payload);
     } catch {
-      throw new Refusal('bad-utf8', 'command is not valid UTF-8');
+      throw new CasecamError('bad-utf8', 'command is not valid UTF-8');
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new Refusal('bad-json', `command is not JSON: ${errorMessage(err)}`);
+      throw new CasecamError('bad-json', `command is not JSON: ${errorMessage(err)}`);
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Refusal('bad-json', 'command must be a JSON object');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CasecamError('bad-json', 'command must be a JSON object');
     return raw;
   }
 
@@ -120,7 +119,7 @@ export class CommandDispatcher {
 
   private validate(raw: unknown, action: string | null): Command {
     if (action === null || !(COMMAND_ACTIONS as string[]).includes(action)) {
-      throw new Refusal('unknown-action', `unknown action ${JSON.stringify((raw as { action?: unknown }).action ?? null).slice(0, 80)}; known: ${COMMAND_ACTIONS.join(', ')}`);
+      throw new CasecamError('unknown-action', `unknown action ${JSON.stringify((raw as { action?: unknown }).action ?? null).slice(0, 80)}; known: ${COMMAND_ACTIONS.join(', ')}`);
     }
     const parsed = CommandSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
@@ -142,12 +141,12 @@ export class CommandDispatcher {
 }
 
 /** A case ID, a missing reason and other fields are named by the code the fleet expects. */
-function fieldRefusal(error: z.ZodError, action: string): Refusal {
+function fieldRefusal(error: z.ZodError, action: string): CasecamError {
   const first = error.issues[0];
   const field = first?.path[0];
-  if (field === 'caseId') return new Refusal('bad-case-id', formatIssues(error, action));
-  if (field === 'reason' && action === 'record.stop') return new Refusal('reason-required', `stopping a recording early needs a reason (${formatIssues(error, action)})`);
-  return new Refusal('invalid-field', formatIssues(error, action));
+  if (field === 'caseId') return new CasecamError('bad-case-id', formatIssues(error, action));
+  if (field === 'reason' && action === 'record.stop') return new CasecamError('reason-required', `stopping a recording early needs a reason (${formatIssues(error, action)})`);
+  return new CasecamError('invalid-field', formatIssues(error, action));
 }
 
 function pickRequestId(raw: unknown): string | null {
