@@ -116,10 +116,6 @@ export class Sealer {
     );
     return updated;
   }
-
-  absolutePath(rec: SegmentRecord): string {
-    return path.join(this.evidenceDir, rec.file);
-  }
 }
 
 async function exists(p: string): Promise<boolean> {

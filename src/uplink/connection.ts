@@ -53,10 +53,6 @@ export class Connection {
 
   constructor(private readonly opts: ConnectionOptions) {}
 
-  get protocolVersion(): 4 | 5 {
-    return this.opts.protocolVersion;
-  }
-
   start(): void {
     this.stopped = false;
     void this.connect();

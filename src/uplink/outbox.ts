@@ -104,11 +104,6 @@ export class Outbox {
     return this.totalBytes;
   }
 
-  /** The seq the next item will get (events carry it in their payload). */
-  peekSeq(): number {
-    return this.nextSeq;
-  }
-
   /** Store an item durably; resolves once it is on disk. `build` gets the seq so payloads can carry it. */
   async enqueue(item: NewItem | ((seq: number) => NewItem)): Promise<number> {
     const seq = this.nextSeq++;
