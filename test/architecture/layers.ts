@@ -26,3 +26,9 @@ export const LAYERS: Layer[] = [
   { name: 'service', paths: ['src/service'] },
   { name: 'cli', paths: ['src/cli/'] },
 ];
+
+/**
+ * Imports from outside src/ that are allowed (prefix → prefix); every other one fails.
+ * `casecam simulate` runs the tools in simulator/ (docs/architecture.md): only the cli may.
+ */
+export const OUTSIDE_SRC_ALLOWED: Array<{ from: string; to: string }> = [{ from: 'src/cli/', to: 'simulator/' }];
