@@ -40,8 +40,8 @@ test('a profile naming an unknown template, or a bad line, is refused with the r
 test('config: gpio and serial sections are checked', (t) => {
   const base = { deviceId: 'X', kind: 'counter', channels: [{ id: 'cam1', template: 'test-av' }] };
   const c = parseConfig({ ...base, gpio: { board: 'rpi4' }, serial: { gps: { path: '/dev/casecam-gps' } } });
-  t.is(c.gpio!.longPressSeconds, 3);
-  t.is(c.serial!.gps!.baudRate, 9600);
+  t.is(c.gpio.longPressSeconds, 3);
+  t.is(c.serial.gps!.baudRate, 9600);
   t.throws(() => parseConfig({ ...base, serial: { gps: { path: '/dev/x', baudRate: 9601 } } }), { message: /serial\.gps\.baudRate/ });
   t.throws(() => parseConfig({ ...base, serial: { scanner: { path: '/dev/x', patterns: [{ pattern: '(', action: 'open' }] } } }), { message: /regular expression/ });
   t.throws(() => parseConfig({ ...base, gpio: { button: { chip: 'pinctrl-bcm2711', line: 17.5 } } }), { message: /gpio\.button\.line/ });
