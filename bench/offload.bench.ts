@@ -23,7 +23,7 @@ import { testConfig, waitFor, sleep } from '../test/helpers/test-config.js';
 import { silentLogger } from '../src/core/logger.js';
 import { buildService } from '../src/service/build-service.js';
 import { OffloadService } from '../src/offload/offload-service.js';
-import { OffloadConfigSchema, type OffloadConfig } from '../src/offload/offload-config.js';
+import { OffloadConfigSchema, type OffloadConfig } from '../src/config/offload-schema.js';
 import { OffloadObjectSchema } from '../src/offload/offload-record.js';
 import { makeS3Client } from '../src/offload/s3-client.js';
 import { uploadFile } from '../src/offload/upload-file.js';

@@ -8,7 +8,7 @@ import { createLogger } from '../core/logger.js';
 import { checkCaseId } from '../core/case-id.js';
 import { loadOrCreateDeviceKey } from '../evidence/device-key.js';
 import { verifyBundle } from '../export/bundle-verify.js';
-import { OffloadConfigSchema } from '../offload/offload-config.js';
+import { OffloadConfigSchema } from '../config/offload-schema.js';
 import { makeS3Client } from '../offload/s3-client.js';
 import { ArchiveService } from '../archive/archive-service.js';
 import { findCases } from '../archive/archive-find.js';

@@ -14,7 +14,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { fsyncPath } from '../core/durable-files.js';
-import { narrowDir } from '../recording/data-dirs.js';
+import { narrowDir } from '../store/data-dirs.js';
 import { requirePrivateFile } from '../core/private-file.js';
 import { sha256Hex } from './journal-hash.js';
 

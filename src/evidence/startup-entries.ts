@@ -13,7 +13,7 @@ import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import { redactConfig, secretFingerprinter } from '../config/secrets.js';
 import { signBytes, type DeviceKey } from './device-key.js';
-import type { NarrowedDir } from '../recording/data-dirs.js';
+import type { NarrowedDir } from '../store/data-dirs.js';
 import type { Journal } from './journal.js';
 import { canonicalJson, sha256Hex } from './journal-hash.js';
 import type { JournalData } from './journal-entries.js';

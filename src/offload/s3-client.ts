@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { CasecamError, errorMessage } from '../core/errors.js';
-import type { OffloadConfig } from './offload-config.js';
+import type { OffloadConfig } from '../config/offload-schema.js';
 
 export type S3Endpoint = Pick<OffloadConfig, 'endpoint' | 'bucket' | 'region' | 'credentialsFile' | 'forcePathStyle' | 'checksumMode'>;
 

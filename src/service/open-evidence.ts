@@ -15,7 +15,7 @@ import { Store } from '../store/store.js';
 import { Ring } from '../media/ring.js';
 import { Sealer } from '../recording/sealer.js';
 import { recover, type RecoveryReport } from '../recording/recovery.js';
-import { prepareDataDirs } from '../recording/data-dirs.js';
+import { prepareDataDirs } from '../store/data-dirs.js';
 import { bounded } from '../core/bounded.js';
 import { Journal } from '../evidence/journal.js';
 import { JournalWriter } from '../evidence/journal-writer.js';

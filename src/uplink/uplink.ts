@@ -19,7 +19,7 @@ import type { Store } from '../store/store.js';
 import type { DeviceState } from '../recording/device-state.js';
 import type { StorageStatus } from '../evidence/retention.js';
 import type { CommandContext } from './commands/context.js';
-import type { MqttConfig } from './uplink-config.js';
+import type { MqttConfig } from '../config/uplink-schema.js';
 import { Connection } from './connection.js';
 import { Outbox, type DropReport } from './outbox.js';
 import type { OutboxItem } from '../store/outbox-record.js';
