@@ -126,7 +126,7 @@ run: --broker URL [--username NAME] (password from CASECAM_ARCHIVE_PASSWORD)
 };
 
 async function runArchive(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const cfg = s3Config(values as Parameters<typeof s3Config>[0]);
+  const cfg = s3Config(values);
   const log = createLogger({ name: 'casecam-archive' });
   const archive = new ArchiveService({
     brokerUrl: required(values.broker as string | undefined, '--broker URL'),

@@ -45,5 +45,5 @@ export async function makeS3Client(cfg: S3Endpoint): Promise<S3Client> {
 
 /** The S3 error name (`NoSuchUpload`, `NotImplemented`, …), when the server said one. */
 export function s3ErrorName(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : undefined;
+  return typeof err === 'object' && err !== null && 'name' in err ? String((err).name) : undefined;
 }
