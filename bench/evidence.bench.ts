@@ -19,7 +19,7 @@ import { Ring } from '../src/media/ring.js';
 import { Journal, verifyJournal } from '../src/evidence/journal.js';
 import { Retention } from '../src/evidence/retention.js';
 import { StorageSchema } from '../src/config/schema.js';
-import { buildService, type Service } from '../src/service/build-service.js';
+import { buildService } from '../src/service/build-service.js';
 import { parseConfig } from '../src/config/load.js';
 import { exportBundle } from '../src/export/bundle-export.js';
 import { verifyBundle } from '../src/export/bundle-verify.js';

@@ -42,7 +42,7 @@ function receiver(port: number, onFrame: (ptsSeconds: number, at: number) => voi
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let buf = '';
-  ff.stderr!.on('data', (chunk: Buffer) => {
+  ff.stderr.on('data', (chunk: Buffer) => {
     const at = Date.now();
     buf += chunk.toString();
     const lines = buf.split('\n');

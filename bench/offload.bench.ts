@@ -23,11 +23,11 @@ import { testConfig, waitFor, sleep } from '../test/helpers/test-config.js';
 import { silentLogger } from '../src/core/logger.js';
 import { buildService } from '../src/service/build-service.js';
 import { OffloadService } from '../src/offload/offload-service.js';
-import { OffloadConfigSchema, type OffloadConfig } from '../src/offload/offload-config.js';
+import { OffloadConfigSchema, type OffloadConfig } from '../src/config/offload-schema.js';
 import { OffloadObjectSchema } from '../src/offload/offload-record.js';
 import { makeS3Client } from '../src/offload/s3-client.js';
 import { uploadFile } from '../src/offload/upload-file.js';
-import { sha256File } from '../src/recording/durable-files.js';
+import { sha256File } from '../src/core/durable-files.js';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 
 const MiB = 1024 * 1024;
@@ -38,7 +38,7 @@ async function startS3rver(dir: string): Promise<{ proc: ChildProcess; port: num
   const port = await freePort();
   const script = `import S3rver from 's3rver'; await new S3rver({ address: '127.0.0.1', port: ${port}, silent: true, directory: ${JSON.stringify(dir)}, configureBuckets: [{ name: 'evidence' }], vhostBuckets: false }).run(); console.log('ready');`;
   const proc = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => readline.createInterface({ input: proc.stdout! }).once('line', () => resolve()));
+  await new Promise<void>((resolve) => readline.createInterface({ input: proc.stdout }).once('line', () => resolve()));
   return { proc, port };
 }
 
@@ -91,14 +91,14 @@ export default async function bench(): Promise<Record<string, unknown>> {
     const rcfg = cfg({ partBytes: 5 * MiB, maxBytesPerSecond: 10 * MiB });
     const child = spawn(process.execPath, [CHILD, dbDir, file, JSON.stringify(rcfg), 'bench/resume.bin'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     await waitFor(() => /parts 2\n/.test(out), 60_000, 'two parts');
     child.kill('SIGKILL');
     await exited;
     const db = new Level<string, string>(dbDir, { valueEncoding: 'utf8' });
     await db.open();
-    const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))!));
+    const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))));
     await db.close();
     const s3b = await makeS3Client(rcfg);
     const seen = countParts(s3b);

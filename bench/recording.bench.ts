@@ -161,7 +161,7 @@ async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
   // Through the shell, as an operator would type it: gst-launch re-quotes each argument.
   const gst = spawn('sh', ['-c', `exec gst-launch-1.0 -q -e ${identical}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let gstErr = '';
-  gst.stderr!.on('data', (d: Buffer) => (gstErr += d.toString()));
+  gst.stderr.on('data', (d: Buffer) => (gstErr += d.toString()));
   const gstExited = new Promise((r) => gst.once('exit', r));
   await sleep(5000);
   const g0 = cpuSeconds(gst.pid!);

@@ -41,7 +41,7 @@ async function drain(broker: Mosquitto): Promise<Record<string, unknown>> {
   });
   const seqs: number[] = [];
   let subscribed = false;
-  readline.createInterface({ input: sub.stdout! }).on('line', (line) => {
+  readline.createInterface({ input: sub.stdout }).on('line', (line) => {
     if (line === 'probe') subscribed = true;
     const m = /"seq":(\d+)/.exec(line);
     if (m) seqs.push(Number(m[1]));
@@ -108,7 +108,7 @@ async function commandToState(broker: Mosquitto): Promise<Record<string, unknown
   });
   // Each line: "<unix seconds>.<nanoseconds> <payload>".
   const states: Array<{ at: number; caseIds: string[] }> = [];
-  readline.createInterface({ input: sub.stdout! }).on('line', (line) => {
+  readline.createInterface({ input: sub.stdout }).on('line', (line) => {
     const space = line.indexOf(' ');
     const at = Number(line.slice(0, space)) * 1000;
     try {

@@ -89,9 +89,11 @@ export class ArchiveService {
     }
     if (event.type !== 'offload.uploaded') return Promise.resolve();
     const caseId = String(event.caseId ?? '');
+    /* eslint-disable @typescript-eslint/no-base-to-string -- fields of a parsed event payload: strings or absent */
     const keyBase = String(event.key ?? '');
     const manifestSha256 = String(event.manifestSha256 ?? '');
     const category = String(event.category ?? '');
+    /* eslint-enable @typescript-eslint/no-base-to-string */
     return this.chain
       .run(() => this.handle({ deviceId, caseId, keyBase, manifestSha256, category }))
       .catch((err: unknown) => this.o.log.error({ err, deviceId, caseId }, 'archive check failed'));

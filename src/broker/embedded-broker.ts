@@ -115,7 +115,7 @@ export class EmbeddedBroker {
         if (ok) return done(null, true);
         log.warn({ clientId: client.id, username: username?.slice(0, 64) }, 'embedded broker: login refused');
         const err = Object.assign(new Error('bad user name or password'), { returnCode: 4 as const });
-        done(err as Parameters<typeof done>[0], false);
+        done(err, false);
       },
       authorizePublish: (client, packet, done) => {
         if (!client || !packet.retain) return done(null);

@@ -8,7 +8,7 @@ import { createLogger } from '../core/logger.js';
 import { checkCaseId } from '../core/case-id.js';
 import { loadOrCreateDeviceKey } from '../evidence/device-key.js';
 import { verifyBundle } from '../export/bundle-verify.js';
-import { OffloadConfigSchema } from '../offload/offload-config.js';
+import { OffloadConfigSchema } from '../config/offload-schema.js';
 import { makeS3Client } from '../offload/s3-client.js';
 import { ArchiveService } from '../archive/archive-service.js';
 import { findCases } from '../archive/archive-find.js';
@@ -126,7 +126,7 @@ run: --broker URL [--username NAME] (password from CASECAM_ARCHIVE_PASSWORD)
 };
 
 async function runArchive(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const cfg = s3Config(values as Parameters<typeof s3Config>[0]);
+  const cfg = s3Config(values);
   const log = createLogger({ name: 'casecam-archive' });
   const archive = new ArchiveService({
     brokerUrl: required(values.broker as string | undefined, '--broker URL'),

@@ -28,7 +28,7 @@ export const journalCommand: Command = {
       if (sub === 'list') {
         if (values.case !== undefined) for (const e of await journal.forCase(checkCaseId(values.case))) console.log(JSON.stringify(e));
         // The whole journal can be large: stream it, each entry as stored.
-        else for await (const raw of store.journal.sub.values()) console.log(raw);
+        else for await (const [, raw] of store.journalRows()) console.log(raw);
         return 0;
       }
       const r = await verifyJournal(store);

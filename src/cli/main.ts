@@ -3,7 +3,7 @@
  * `casecam` command line. Every command has --help; an error is one line on stderr
  * and a non-zero exit.
  */
-import { isCasecamError, errorMessage } from '../core/errors.js';
+import { exitStatus, errorMessage } from '../core/errors.js';
 import { wedgedSteps } from '../core/bounded.js';
 import type { Command } from './args.js';
 import { runCommand } from './run-command.js';
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (err) {
-    const code = isCasecamError(err) && err.code === 'usage' ? 2 : 1;
+    const code = exitStatus(err);
     console.error(`casecam ${name}: ${errorMessage(err)}`);
     return code;
   }

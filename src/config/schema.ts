@@ -4,12 +4,12 @@
  * through its schema, so `config.gpio.debounceMs` is always there); types elsewhere
  * come from z.infer. Objects are strict: an unknown key is refused, never dropped
  * (load.ts names the closest known key). The `mqtt`, `gpio` and `serial` sections are
- * declared by their owners (uplink-config.ts, hw-config.ts).
+ * in their own files (uplink-schema.ts, hw-schema.ts).
  */
 import { z } from 'zod';
-import { MqttConfigSchema } from '../uplink/uplink-config.js';
-import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
-import { OffloadConfigSchema } from '../offload/offload-config.js';
+import { MqttConfigSchema } from './uplink-schema.js';
+import { GpioConfigSchema, SerialConfigSchema } from './hw-schema.js';
+import { OffloadConfigSchema } from './offload-schema.js';
 import { ChannelIdSchema } from './channel-id.js';
 import { LiveSchema } from './live-schema.js';
 
@@ -43,6 +43,7 @@ export const RecordingSchema = z.strictObject({
  * The ring path goes into the pipeline quoted (`location="…"`): white space is fine,
  * a quote, backslash or control character would end or escape the quoting.
  */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const PipelinePathSchema = z.string().min(1).regex(/^[^"\\\u0000-\u001f\u007f]+$/, 'a path without quotes, backslashes or control characters').meta({ docType: 'path' });
 const PathSchema = z.string().min(1).meta({ docType: 'path' });
 

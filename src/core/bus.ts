@@ -21,8 +21,8 @@ export class Bus {
       set = new Set();
       this.listeners.set(event, set);
     }
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   emit<K extends keyof BusEvents>(event: K, payload: BusEvents[K]): void {
@@ -31,8 +31,8 @@ export class Bus {
     for (const listener of [...set]) {
       try {
         const result = (listener as Listener<BusEvents[K]>)(payload);
-        if (result && typeof (result as Promise<void>).catch === 'function') {
-          (result as Promise<void>).catch((err: unknown) => this.log.error({ err, event }, 'bus listener failed'));
+        if (result && typeof result.catch === 'function') {
+          result.catch((err: unknown) => this.log.error({ err, event }, 'bus listener failed'));
         }
       } catch (err) {
         this.log.error({ err, event }, 'bus listener threw');

@@ -8,6 +8,7 @@ import { CasecamError } from './errors.js';
 
 const MAX_CHARS = 64;
 // Control characters (C0, DEL, C1), line/paragraph separators.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 // Format characters: invisible, or reorder what is shown (bidi overrides, U+200B, U+2060, U+061C, U+FEFF…).
 const FORMAT = /\p{Cf}/u;

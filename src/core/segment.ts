@@ -19,10 +19,6 @@ export interface RingSegment {
 
 const RING_NAME = /^([a-z0-9][a-z0-9-]{0,31})_(\d{13,})_(\d{5,})\.mkv$/;
 
-export function segmentFileName(channel: string, runId: string, index: number): string {
-  return `${channel}_${runId}_${String(index).padStart(5, '0')}.mkv`;
-}
-
 export function parseSegmentFileName(name: string): { id: string; channel: string; runId: string; index: number } | undefined {
   const m = RING_NAME.exec(name);
   if (!m) return undefined;

@@ -13,8 +13,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, t
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
-import { fsyncPath } from '../recording/durable-files.js';
-import { narrowDir } from '../recording/data-dirs.js';
+import { fsyncPath } from '../core/durable-files.js';
+import { narrowDir } from '../store/data-dirs.js';
 import { requirePrivateFile } from '../core/private-file.js';
 import { sha256Hex } from './journal-hash.js';
 

@@ -33,14 +33,11 @@ export class EvidenceBytes {
   async count(): Promise<void> {
     this.counting = true;
     try {
-      for await (const [key, raw] of this.store.segments.sub.iterator()) {
+      for await (const [key, v] of this.store.segmentRowsUnchecked()) {
         if (this.sealedWhileCounting.has(key)) continue; // counted by its event already
         // Only the size is needed here: a plain parse, not the full schema, keeps it quick.
         // A damaged row is skipped (the store's rule), never allowed to stop the count.
-        let v: { bytes?: unknown; evictedAt?: unknown };
-        try {
-          v = JSON.parse(raw) as typeof v;
-        } catch {
+        if (!v) {
           this.log.error({ table: 'segments', key }, 'stored value is not JSON; not counted');
           continue;
         }

@@ -17,7 +17,7 @@ export class JournalWriter {
 
   start(): void {
     const { bus, journal } = this.deps;
-    const alarm = (type: string) => (a: AlarmEvent) => journal.append(type, { ...a }).then(() => undefined);
+    const alarm = (type: 'alarm.raised' | 'alarm.cleared') => (a: AlarmEvent) => journal.append(type, { ...a }).then(() => undefined);
     this.unsubscribe.push(
       bus.on('alarm.raised', alarm('alarm.raised')),
       bus.on('alarm.cleared', alarm('alarm.cleared')),

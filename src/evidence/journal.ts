@@ -16,13 +16,15 @@ import type { Logger } from '../core/logger.js';
 import { SerialQueue } from '../core/serial-queue.js';
 import { Store } from '../store/store.js';
 import type { JournalEntry, JournalHead } from '../store/journal-record.js';
+import type { BatchOp } from '../store/table.js';
 import { GENESIS_HASH, entryHash, sha256Hex } from './journal-hash.js';
+import type { JournalData, JournalEntryType } from './journal-entries.js';
 
 export interface AppendOptions {
   /** Cases the entry is about; it is indexed under each. */
   caseIds?: string[];
   /** State changes written in the same batch as the entry (Table.putOp/delOp). */
-  ops?: unknown[];
+  ops?: BatchOp[];
 }
 
 export class Journal {
@@ -41,10 +43,10 @@ export class Journal {
     const problems: string[] = [];
     let nextSeq = 0;
     let headHash = GENESIS_HASH;
-    for await (const [key, raw] of store.journal.sub.iterator({ reverse: true, limit: 1 })) {
+    for await (const [key, raw] of store.journalRows({ reverse: true, limit: 1 })) {
       nextSeq = Number(key) + 1;
       const entry = store.journal.decode(key, raw);
-      if (entry && entry.seq === Number(key) && entryHash(JSON.parse(raw)) === entry.hash) headHash = entry.hash;
+      if (entry && entry.seq === Number(key) && entryHash(JSON.parse(raw) as Record<string, unknown>) === entry.hash) headHash = entry.hash;
       else {
         // Chain on from the stored bytes, so the damage stays visible and nothing is overwritten.
         headHash = sha256Hex(raw);
@@ -67,8 +69,9 @@ export class Journal {
     return this.nextSeq === 0 ? undefined : { seq: this.nextSeq - 1, hash: this.headHash };
   }
 
-  append(type: string, data: Record<string, unknown>, opts: AppendOptions = {}): Promise<JournalEntry> {
-    return this.queue.run(() => this.write(type, data, opts));
+  /** Append an entry of a type from the map in journal-entries.ts, with its data. */
+  append<K extends JournalEntryType>(type: K, data: JournalData<K>, opts: AppendOptions = {}): Promise<JournalEntry> {
+    return this.queue.run(() => this.write(type, data as Record<string, unknown>, opts));
   }
 
   /** Resolves when every append queued so far is written. */
@@ -128,7 +131,7 @@ export async function verifyJournal(store: Store, maxProblems = 50): Promise<Jou
   let expectSeq = 0;
   let prevHash = GENESIS_HASH;
   let entries = 0;
-  for await (const [key, raw] of store.journal.sub.iterator()) {
+  for await (const [key, raw] of store.journalRows()) {
     entries++;
     const keySeq = Number(key);
     if (keySeq !== expectSeq) {

@@ -45,13 +45,8 @@ export function evictable(r: SegmentRecord, activeCaseIds: Set<string>): boolean
  */
 export async function sealedCandidates(store: Store, activeCaseIds: Set<string>): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  for await (const [id, raw] of store.segments.sub.iterator()) {
-    let r: Partial<SegmentRecord>;
-    try {
-      r = JSON.parse(raw) as Partial<SegmentRecord>;
-    } catch {
-      continue;
-    }
+  for await (const [id, r] of store.segmentRowsUnchecked()) {
+    if (!r) continue;
     if (r.evictedAt !== undefined || !Array.isArray(r.caseIds) || typeof r.bytes !== 'number' || typeof r.start !== 'number') continue;
     if (!evictable(r as SegmentRecord, activeCaseIds)) continue;
     out.push({ id, start: r.start, bytes: r.bytes, rank: r.caseIds.length === 0 ? 0 : 1 });

@@ -11,12 +11,12 @@
 const FINGERPRINT_LABEL = Buffer.from('casecam config secret fingerprint/1', 'utf8');
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import type { RecoveryReport } from '../recording/recovery.js';
 import { redactConfig, secretFingerprinter } from '../config/secrets.js';
 import { signBytes, type DeviceKey } from './device-key.js';
-import type { NarrowedDir } from '../recording/data-dirs.js';
+import type { NarrowedDir } from '../store/data-dirs.js';
 import type { Journal } from './journal.js';
 import { canonicalJson, sha256Hex } from './journal-hash.js';
+import type { JournalData } from './journal-entries.js';
 
 export async function journalStart(deps: { store: Store; journal: Journal; config: Config; key: DeviceKey; narrowed?: NarrowedDir[] }): Promise<void> {
   const { store, journal, config, key } = deps;
@@ -38,8 +38,8 @@ export async function journalStart(deps: { store: Store; journal: Journal; confi
   await store.setMeta({ deviceId: config.deviceId, configSha256, keyFingerprint: key.fingerprint });
 }
 
-/** Journal what recovery changed, when it changed anything. */
-export async function journalRecovery(journal: Journal, r: RecoveryReport): Promise<void> {
+/** Journal what recovery changed (a RecoveryReport), when it changed anything. */
+export async function journalRecovery(journal: Journal, r: JournalData<'recovery'>): Promise<void> {
   const changed = r.orphansIndexed.length + r.evictionsFinished.length + r.partialSegments.length + r.ringRowsDropped + r.ringFilesAdopted;
   if (!changed) return;
   await journal.append('recovery', {

@@ -22,7 +22,7 @@ import { CasecamError, errorMessage } from '../core/errors.js';
 import { checkCaseId } from '../core/case-id.js';
 import { Store } from '../store/store.js';
 import type { CaseRecord, SegmentRecord, Trigger } from '../store/records.js';
-import { sha256File } from '../recording/durable-files.js';
+import { sha256File } from '../core/durable-files.js';
 import type { Journal } from '../evidence/journal.js';
 import { sha256Hex } from '../evidence/journal-hash.js';
 import { signBytes, type DeviceKey } from '../evidence/device-key.js';

@@ -32,9 +32,9 @@ export async function remuxConcat(dir: string, segments: string[], out: string):
     });
   } catch (err) {
     const e = err as { code?: string; stderr?: string; killed?: boolean };
-    if (e.killed) throw new Error(`ffmpeg did not finish within ${timeout / 1000} s`);
-    if (e.code === 'ENOENT') throw new Error('ffmpeg is not installed (scripts/debian-packages.txt lists it)');
-    throw new Error(`ffmpeg could not join the segments: ${(e.stderr ?? errorMessage(err)).trim().split('\n').slice(-1)[0]}`);
+    if (e.killed) throw new Error(`ffmpeg did not finish within ${timeout / 1000} s`, { cause: err });
+    if (e.code === 'ENOENT') throw new Error('ffmpeg is not installed (scripts/debian-packages.txt lists it)', { cause: err });
+    throw new Error(`ffmpeg could not join the segments: ${(e.stderr ?? errorMessage(err)).trim().split('\n').slice(-1)[0]}`, { cause: err });
   } finally {
     await unlink(list).catch(() => undefined);
   }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { ChannelSchema } from '../config/schema.js';
-import { GpioLineSchema } from './hw-config.js';
+import { GpioLineSchema } from '../config/hw-schema.js';
 import { PIPELINES_DIR } from '../media/pipeline-template.js';
 
 export const HW_DIR = fileURLToPath(new URL('../../../hw/', import.meta.url));

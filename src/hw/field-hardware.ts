@@ -17,7 +17,7 @@ import { SimInput, SimOutput } from './sim/sim-gpio.js';
 import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import { openOnoffInput, openOnoffOutput } from './onoff-io.js';
 import { loadBoardProfile } from './board-profile.js';
-import type { GpioLineConfig } from './hw-config.js';
+import type { GpioLineConfig } from '../config/hw-schema.js';
 import { TriggerActions, type TriggerSessions } from './trigger-actions.js';
 import { CounterButton } from './counter-button.js';
 import { RecordingIndicators } from './recording-indicators.js';

@@ -1,5 +1,5 @@
 /**
- * The 1 Hz GPS track in the store's `gpsTrack` table (key Store.timeKey(at)). The
+ * The 1 Hz GPS track in the store's `gpsTrack` table (Store.putGpsFix and friends). The
  * evidence bundle takes a case's window from it.
  *
  * Invariants:
@@ -12,7 +12,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { GpsFix } from '../store/gps-record.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 
 export interface ActiveWindow {
   id: string;
@@ -35,11 +35,11 @@ export class GpsTrack {
 
   /** The track within [from, to] (ms), in time order: a case window for its bundle. */
   static async window(store: Store, from: number, to: number): Promise<GpsFix[]> {
-    return store.gpsTrack.values({ gte: Store.timeKey(from), lt: Store.timeKey(to + 1) });
+    return store.gpsFixes(from, to);
   }
 
   async write(fix: GpsFix): Promise<void> {
-    await this.deps.store.gpsTrack.put(Store.timeKey(fix.at), fix);
+    await this.deps.store.putGpsFix(fix);
   }
 
   /** Delete track rows that no case wants; call about once a second. */
@@ -53,9 +53,7 @@ export class GpsTrack {
     this.known = new Map(active.map((w) => [w.id, w]));
     const cutoff = Math.min(now - this.deps.keepMs, ...active.map((w) => w.windowStart));
     if (cutoff <= this.cursor) return 0;
-    const range = { gte: Store.timeKey(this.cursor), lt: Store.timeKey(cutoff) };
-    const doomed = (await this.deps.store.gpsTrack.entries(range)).length;
-    await this.deps.store.gpsTrack.sub.clear(range);
+    const doomed = await this.deps.store.deleteGpsFixes(this.cursor, cutoff);
     this.cursor = cutoff;
     return doomed;
   }

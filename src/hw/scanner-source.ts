@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { SerialQueue } from '../core/serial-queue.js';
 import { isValidCaseId } from '../core/case-id.js';
 import { SerialLine } from './serial-line.js';
-import type { ScanPattern } from './hw-config.js';
+import type { ScanPattern } from '../config/hw-schema.js';
 import type { TriggerActions, TriggerOutcome } from './trigger-actions.js';
 
 export interface ScannerSourceOptions {

@@ -1,6 +1,6 @@
 /** `casecam run --gps PATH[:BAUD] --scanner PATH[:BAUD]`: the flags override the config's serial section. */
 import type { Config } from '../config/schema.js';
-import { SerialConfigSchema } from './hw-config.js';
+import { SerialConfigSchema } from '../config/hw-schema.js';
 import { parseSerialSpec } from './serial-line.js';
 import { CasecamError } from '../core/errors.js';
 

@@ -44,6 +44,7 @@ export interface SerialLineStats {
   lastError?: string;
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/u;
 
 export class SerialLine {

@@ -98,6 +98,7 @@ function watchAcks(out: Gst.GstElement, connected: () => void): void {
   let lastChange = Date.now();
   let seen = false;
   const timer = setInterval(() => {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the binding's stats value, parsed in its string form
     const m = /packet-ack-received=\(int\)(\d+)/.exec(String(out.stats ?? ''));
     const now = Date.now();
     const n = m ? Number(m[1]) : undefined;

@@ -75,7 +75,7 @@ function onBus(msg: Gst.BusMessage): void {
       send({ type: 'warning', message: String(msg.message ?? msg.name ?? 'warning') });
       break;
     case 'error':
-      send({ type: 'error', message: String(msg.message ?? 'pipeline error'), element: msg.name as string | undefined });
+      send({ type: 'error', message: String(msg.message ?? 'pipeline error'), element: msg.name });
       finish(2);
       break;
     case 'eos':
@@ -100,8 +100,8 @@ process.on('message', (raw: unknown) => {
     }
     // play() before pollBus(): the binding stops polling after a message that arrives
     // while the pipeline is still in NULL, which would silence a pipeline that runs.
-    pipeline!.play();
-    pipeline!.pollBus(onBus);
+    pipeline.play();
+    pipeline.pollBus(onBus);
     lastProgress = Date.now();
     setTimeout(() => {
       if (playing || stopping) return;

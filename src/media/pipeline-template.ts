@@ -19,6 +19,7 @@ export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import
 /** No pipeline syntax (!, quotes, escapes) and no white space inside a value. */
 const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
 /** The ring location is quoted in the pipeline: white space is fine, nothing that ends or escapes the quotes. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const SAFE_LOCATION = /^[^"\\\u0000-\u001f\u007f]{1,4096}$/;
 const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs']);
 

@@ -13,7 +13,7 @@ import type { Journal } from '../evidence/journal.js';
 import type { DeviceKey } from '../evidence/device-key.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../core/clock.js';
-import { sha256File } from '../recording/durable-files.js';
+import { sha256File } from '../core/durable-files.js';
 import type { OffloadObject } from './offload-record.js';
 
 export interface StagingDeps {

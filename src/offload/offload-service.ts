@@ -21,7 +21,7 @@ import type { Store } from '../store/store.js';
 import type { Journal } from '../evidence/journal.js';
 import type { DeviceKey } from '../evidence/device-key.js';
 import type { OffloadMark } from '../evidence/offload.js';
-import type { OffloadConfig } from './offload-config.js';
+import type { OffloadConfig } from '../config/offload-schema.js';
 import type { OffloadCase, OffloadObject } from './offload-record.js';
 import type { SegmentRecord } from '../store/records.js';
 import { caseSegments } from '../export/bundle-export.js';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { CasecamError, errorMessage } from '../core/errors.js';
-import type { OffloadConfig } from './offload-config.js';
+import type { OffloadConfig } from '../config/offload-schema.js';
 
 export type S3Endpoint = Pick<OffloadConfig, 'endpoint' | 'bucket' | 'region' | 'credentialsFile' | 'forcePathStyle' | 'checksumMode'>;
 
@@ -45,5 +45,5 @@ export async function makeS3Client(cfg: S3Endpoint): Promise<S3Client> {
 
 /** The S3 error name (`NoSuchUpload`, `NotImplemented`, …), when the server said one. */
 export function s3ErrorName(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : undefined;
+  return typeof err === 'object' && err !== null && 'name' in err ? String((err).name) : undefined;
 }

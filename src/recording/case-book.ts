@@ -10,6 +10,7 @@
  *   that write succeeded, and are never changed in place (a new object per change), so
  *   a record handed out stays as it was.
  */
+import type { JournalData } from '../evidence/journal-entries.js';
 import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -48,7 +49,8 @@ export class CaseBook {
   /** Carry out a decision: one batch (records + journal entry), then memory, logs, events. Call on the queue. */
   async apply<R>(d: CaseDecision<R>): Promise<R> {
     const { store, journal, bus, log } = this.deps;
-    await journal.append(d.entry.type, d.entry.data, { caseIds: d.entry.caseIds, ops: d.records.map((c) => store.cases.putOp(c.id, c)) });
+    // The rules build each entry's data for its type (journal-entries.ts); the union is not narrowed here.
+    await journal.append(d.entry.type, d.entry.data as JournalData<typeof d.entry.type>, { caseIds: d.entry.caseIds, ops: d.records.map((c) => store.cases.putOp(c.id, c)) });
     for (const c of d.records) {
       if (c.status === 'closed') this.active.delete(c.id);
       else this.active.set(c.id, c);
@@ -61,5 +63,5 @@ export class CaseBook {
 
 function emit(bus: Bus, e: BusMessage): void {
   // The union pairs each name with its payload; TypeScript cannot follow that into emit's generic.
-  bus.emit(e.name, e.payload as never);
+  bus.emit(e.name, e.payload);
 }

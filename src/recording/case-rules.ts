@@ -23,6 +23,7 @@
  * - A claim after the fact adds the interval (and its parts without footage, as gaps) to
  *   the case, creating it closed when it does not exist.
  */
+import type { JournalEntryType } from '../evidence/journal-entries.js';
 import { checkCaseId } from '../core/case-id.js';
 import { CasecamError } from '../core/errors.js';
 import type { BusEvents, GapEvent } from '../core/events.js';
@@ -52,7 +53,7 @@ export interface CaseDecision<R> {
   /** Case records to write, each replacing the stored one, in one batch with `entry`. */
   records: CaseRecord[];
   /** The journal entry that says why (written even when no record changes: a gap outside every case). */
-  entry: { type: string; data: Record<string, unknown>; caseIds: string[] };
+  entry: { type: JournalEntryType; data: Record<string, unknown>; caseIds: string[] };
   /** Emitted, in order, once the batch is written. */
   events: BusMessage[];
   /** Logged once the batch is written. */

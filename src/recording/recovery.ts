@@ -128,7 +128,7 @@ export async function recover(deps: {
       }
       // A row that exists but fails its schema is left for a person: re-sealing it would
       // rewrite it as unclaimed footage that retention could evict.
-      if (indexed || (await store.segments.sub.get(parsed.id)) !== undefined) continue;
+      if (indexed || (await store.segmentRowExists(parsed.id))) continue;
       const row = ringRows.get(parsed.id);
       const st = await stat(path.join(dayDir, name));
       const timing = row ?? {

@@ -18,7 +18,7 @@ import type { SegmentRecord } from '../store/records.js';
 import type { RingSegment } from '../core/segment.js';
 import { Ring } from '../media/ring.js';
 import type { Journal } from '../evidence/journal.js';
-import { fsyncPath, mkdirDurable, moveDurable, sha256File } from './durable-files.js';
+import { fsyncPath, mkdirDurable, moveDurable, sha256File } from '../core/durable-files.js';
 
 export interface SealResult {
   record: SegmentRecord;
@@ -116,10 +116,6 @@ export class Sealer {
       },
     );
     return updated;
-  }
-
-  absolutePath(rec: SegmentRecord): string {
-    return path.join(this.evidenceDir, rec.file);
   }
 }
 

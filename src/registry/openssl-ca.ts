@@ -123,7 +123,7 @@ export async function issueCertificate(
     const f = (n: string) => path.join(work, n);
     const serial = randomBytes(16);
     serial[0] = serial[0]! & 0x7f; // positive, and never a leading zero byte dropped
-    serial[0] = serial[0]! | 0x10;
+    serial[0] = serial[0] | 0x10;
     const serialHex = serial.toString('hex').toUpperCase();
     await writeFile(f('serial'), serialHex + '\n');
     const subj = `/CN=${subjectValue(opts.commonName)}` + (opts.unit ? `/OU=${subjectValue(opts.unit)}` : '');

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { formatIssues } from '../config/load.js';
-import { fsyncPath } from '../recording/durable-files.js';
+import { fsyncPath } from '../core/durable-files.js';
 import { DeviceEntrySchema, DeviceIdSchema, RegistryMetaSchema, type DeviceEntry, type RegistryMeta } from './registry-schema.js';
 
 export class RegistryStore {

@@ -16,7 +16,7 @@ import { Ring } from '../media/ring.js';
 import { stopStaleWorkers } from '../media/worker-pidfile.js';
 import { Sealer } from '../recording/sealer.js';
 import { recover, type RecoveryReport } from '../recording/recovery.js';
-import { prepareDataDirs } from '../recording/data-dirs.js';
+import { prepareDataDirs } from '../store/data-dirs.js';
 import { bounded } from '../core/bounded.js';
 import { Journal } from '../evidence/journal.js';
 import { JournalWriter } from '../evidence/journal-writer.js';

@@ -7,14 +7,27 @@
  *          the journal gains its per-case index and its head anchor.
  */
 import type { Logger } from '../core/logger.js';
-import type { Store } from './store.js';
-import { SegmentRecordSchema } from './records.js';
+import { CaseSegmentSchema, MetaSchema, SegmentRecordSchema, type Meta } from './records.js';
+import { CaseJournalSchema, JournalEntrySchema, JournalHeadSchema } from './journal-record.js';
+import type { BatchOp, Table } from './table.js';
+
+/** What a migration step may touch: the Store, seen from here (store.ts imports this file). */
+export interface MigratingStore {
+  meta: Table<typeof MetaSchema>;
+  segments: Table<typeof SegmentRecordSchema>;
+  caseSegments: Table<typeof CaseSegmentSchema>;
+  journal: Table<typeof JournalEntrySchema>;
+  journalHead: Table<typeof JournalHeadSchema>;
+  caseJournal: Table<typeof CaseJournalSchema>;
+  batch(ops: BatchOp[]): Promise<void>;
+  getMeta(): Promise<Meta>;
+}
 
 interface Step {
   from: number;
   to: number;
   what: string;
-  run(store: Store, log: Logger): Promise<void>;
+  run(store: MigratingStore, log: Logger): Promise<void>;
 }
 
 const BATCH = 500;
@@ -31,7 +44,7 @@ const steps: Step[] = [
       for (const link of await store.caseSegments.values()) {
         casesOf.set(link.segmentId, [...(casesOf.get(link.segmentId) ?? []), link.caseId]);
       }
-      let ops: unknown[] = [];
+      let ops: BatchOp[] = [];
       const flush = async () => {
         if (ops.length) await store.batch(ops);
         ops = [];
@@ -60,7 +73,7 @@ const steps: Step[] = [
   },
 ];
 
-export async function migrate(store: Store, version: number, log: Logger): Promise<Array<{ from: number; to: number; what: string }>> {
+export async function migrate(store: MigratingStore, version: number, log: Logger): Promise<Array<{ from: number; to: number; what: string }>> {
   const done: Array<{ from: number; to: number; what: string }> = [];
   for (const step of steps) {
     if (step.from < version) continue;

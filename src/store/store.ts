@@ -22,7 +22,7 @@ import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
 import type { Logger } from '../core/logger.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
-import { Table, type StringSublevel } from './table.js';
+import { Table, type BatchOp, type StringSublevel } from './table.js';
 import {
   CaseRecordSchema,
   CaseSegmentSchema,
@@ -36,7 +36,7 @@ import { CaseJournalSchema, JournalEntrySchema, JournalHeadSchema } from './jour
 import { migrate } from './store-migrations.js';
 import type { SegmentRecord } from './records.js';
 import { OutboxItemSchema } from './outbox-record.js';
-import { GpsFixSchema } from './gps-record.js';
+import { GpsFixSchema, type GpsFix } from './gps-record.js';
 
 export class Store {
   readonly meta: Table<typeof MetaSchema>;
@@ -102,8 +102,7 @@ export class Store {
   }
 
   // The operations carry their own sublevel, so one batch spans tables atomically.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async batch(ops: any[]): Promise<void> {
+  async batch(ops: BatchOp[]): Promise<void> {
     await this.db.batch(ops);
   }
 
@@ -148,6 +147,54 @@ export class Store {
       if (seg.start < to && seg.evictedAt === undefined) out.push(seg);
     }
     return out.reverse();
+  }
+
+  /**
+   * Every segment row with a plain JSON parse and no schema check: a whole-table walk kept
+   * quick for counting and picking. `undefined` stands for a row that is not JSON. A caller
+   * that acts on a row reads it again with `segments.get()`, which validates it.
+   */
+  async *segmentRowsUnchecked(): AsyncGenerator<[id: string, row: Partial<SegmentRecord> | undefined]> {
+    for await (const [key, raw] of this.segments.sub.iterator()) {
+      let row: Partial<SegmentRecord> | undefined;
+      try {
+        row = JSON.parse(raw) as Partial<SegmentRecord>;
+      } catch {
+        row = undefined;
+      }
+      yield [key, row];
+    }
+  }
+
+  /** Whether a segment has a row at all, even one that fails its schema. */
+  async segmentRowExists(id: string): Promise<boolean> {
+    return (await this.segments.sub.get(id)) !== undefined;
+  }
+
+  /**
+   * Journal entries as stored (the exact bytes that were hashed), in sequence order, with
+   * their keys: what verification and `journal list` read, damaged entries included.
+   */
+  journalRows(range: { reverse?: boolean; limit?: number } = {}): AsyncIterable<[key: string, raw: string]> {
+    return this.journal.sub.iterator(range);
+  }
+
+  /** The GPS track within [from, to] (ms), in time order. */
+  async gpsFixes(from: number, to: number): Promise<GpsFix[]> {
+    return this.gpsTrack.values({ gte: Store.timeKey(from), lt: Store.timeKey(to + 1) });
+  }
+
+  async putGpsFix(fix: GpsFix): Promise<void> {
+    await this.gpsTrack.put(Store.timeKey(fix.at), fix);
+  }
+
+  /** Delete the GPS track within [from, to) (ms); returns how many fixes went. */
+  async deleteGpsFixes(from: number, to: number): Promise<number> {
+    const range = { gte: Store.timeKey(from), lt: Store.timeKey(to) };
+    let count = 0;
+    for await (const _key of this.gpsTrack.sub.keys(range)) count++;
+    await this.gpsTrack.sub.clear(range);
+    return count;
   }
 
   async close(): Promise<void> {

@@ -10,9 +10,15 @@ import type { Logger } from '../core/logger.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type StringSublevel = AbstractSublevel<any, string | Buffer | Uint8Array, string, string>;
 
+/** One write of a Store.batch(): it names its own sublevel (Table.putOp/delOp make them). */
+export type BatchOp =
+  | { type: 'put'; sublevel: StringSublevel; key: string; value: string }
+  | { type: 'del'; sublevel: StringSublevel; key: string };
+
 export class Table<S extends z.ZodType> {
   constructor(
     readonly name: string,
+    /** The store's own: other modules use the Store's named queries (tests may damage rows through it). */
     readonly sub: StringSublevel,
     private readonly schema: S,
     private readonly log: Logger,
@@ -52,6 +58,11 @@ export class Table<S extends z.ZodType> {
     await this.sub.del(key);
   }
 
+  /** Delete these keys in one batch of this table alone. */
+  async delMany(keys: string[]): Promise<void> {
+    await this.sub.batch(keys.map((key) => ({ type: 'del' as const, key })));
+  }
+
   /** Entries in key order, optionally within [gte, lt). */
   async entries(range: { gte?: string; lt?: string; reverse?: boolean; limit?: number } = {}): Promise<Array<[string, z.infer<S>]>> {
     const out: Array<[string, z.infer<S>]> = [];
@@ -67,11 +78,11 @@ export class Table<S extends z.ZodType> {
   }
 
   /** A batch operation for Store.batch(), so several tables change atomically. */
-  putOp(key: string, value: z.infer<S>) {
+  putOp(key: string, value: z.infer<S>): BatchOp {
     return { type: 'put' as const, sublevel: this.sub, key, value: this.encode(value) };
   }
 
-  delOp(key: string) {
+  delOp(key: string): BatchOp {
     return { type: 'del' as const, sublevel: this.sub, key };
   }
 }

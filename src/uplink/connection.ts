@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient, type IPublishPacket } from 'mqtt';
 import type { Logger } from '../core/logger.js';
-import { errorMessage } from '../core/errors.js';
+import { CasecamError, errorMessage } from '../core/errors.js';
 import { urlForLog } from '../config/secrets.js';
 
 export interface ConnectionOptions {
@@ -36,7 +36,6 @@ export interface ConnectionOptions {
 }
 
 /** The broker answered with a refusal (MQTT 5 reason code): sending again would not help. */
-export class RefusedByBroker extends Error {}
 
 export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
   const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
@@ -53,10 +52,6 @@ export class Connection {
   connected = false;
 
   constructor(private readonly opts: ConnectionOptions) {}
-
-  get protocolVersion(): 4 | 5 {
-    return this.opts.protocolVersion;
-  }
 
   start(): void {
     this.stopped = false;
@@ -97,7 +92,7 @@ export class Connection {
     return new Promise((resolve, reject) => {
       client.publish(topic, payload, options, (err) => {
         if (!err) return resolve();
-        if (typeof (err as { code?: unknown }).code === 'number') return reject(new RefusedByBroker(err.message));
+        if (typeof (err as { code?: unknown }).code === 'number') return reject(new CasecamError('refused-by-broker', err.message));
         reject(err);
       });
     });

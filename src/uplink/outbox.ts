@@ -106,11 +106,6 @@ export class Outbox {
     return this.totalBytes;
   }
 
-  /** The seq the next item will get (events carry it in their payload). */
-  peekSeq(): number {
-    return this.nextSeq;
-  }
-
   /** Store an item durably; resolves once it is on disk. `build` gets the seq so payloads can carry it. */
   async enqueue(item: NewItem | ((seq: number) => NewItem)): Promise<number> {
     const seq = this.nextSeq++;
@@ -176,7 +171,7 @@ export class Outbox {
         this.deps.log.warn(report, 'outbox full: dropped messages');
         this.deps.onDrop?.(report);
       }
-      this.deleteKeys(victims.map((v) => v.seq), 'outbox drop failed');
+      void this.deleteKeys(victims.map((v) => v.seq), 'outbox drop failed'); // logs its own failure
     };
     drop(this.index.filter((e) => e.priority !== 'critical' && now - e.at > limits.maxAgeMs && !this.inFlight.has(e.seq)), 'age');
     for (const p of ['telemetry', 'normal'] as const) {
@@ -254,9 +249,9 @@ export class Outbox {
   }
 
   private deleteKeys(seqs: number[], what: string): Promise<unknown> {
-    const ops = seqs.map((s) => ({ type: 'del' as const, key: Store.seqKey(s) }));
-    const sub = this.deps.table.sub;
-    return this.writes.run(() => sub.batch(ops)).catch((err: unknown) => this.deps.log.error({ err }, what));
+    const keys = seqs.map((s) => Store.seqKey(s));
+    const { table } = this.deps;
+    return this.writes.run(() => table.delMany(keys)).catch((err: unknown) => this.deps.log.error({ err }, what));
   }
 
   /** Delete acknowledged items in one batch (keeps the drain rate up). */

@@ -26,6 +26,7 @@ export function deviceTopics(root: string, deviceId: string): DeviceTopics {
 
 /** An MQTT 5 response topic we may publish to: no wildcards, no control characters, bounded. */
 export function isPublishableTopic(topic: string): boolean {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return topic.length > 0 && topic.length <= 256 && !/[#+\u0000-\u001f\u007f]/.test(topic);
 }
 

@@ -19,8 +19,8 @@ import type { Store } from '../store/store.js';
 import type { DeviceState } from '../recording/device-state.js';
 import type { StorageStatus } from '../evidence/retention.js';
 import type { CommandContext } from './commands/context.js';
-import type { MqttConfig } from './uplink-config.js';
-import { Connection, RefusedByBroker } from './connection.js';
+import type { MqttConfig } from '../config/uplink-schema.js';
+import { Connection } from './connection.js';
 import { Outbox, type DropReport } from './outbox.js';
 import type { OutboxItem } from '../store/outbox-record.js';
 import { CommandDispatcher } from './commands/dispatcher.js';
@@ -30,6 +30,7 @@ import { RecordingRate } from './recording-rate.js';
 import { healthReport, type GpsProvider } from './health-report.js';
 import { inventoryReport } from './inventory-report.js';
 import { requirePrivateFile } from '../core/private-file.js';
+import { isCasecamError } from '../core/errors.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isAllowedResponseTopic, type DeviceTopics } from './topics.js';
 
@@ -220,7 +221,7 @@ export class Uplink {
     try {
       await conn.publish(item.topic, item.payload, { qos: item.qos, retain: item.retain, properties });
     } catch (err) {
-      if (!(err instanceof RefusedByBroker)) throw err;
+      if (!isCasecamError(err, 'refused-by-broker')) throw err;
       // The broker said no (e.g. not authorised): sending again would loop forever.
       this.deps.log.error({ topic: item.topic, seq: item.seq, error: err.message }, 'broker refused a message; dropped');
     }

@@ -53,8 +53,8 @@ test('kill -9 during sealing: recovery files the segment under its case; the sto
   const r = await startRecorder(testConfig(data, { channels: 2, preRecordSeconds: 2 }));
   try {
     await r.sessions.idle(); // the open case's claims run on the seal queue
-    t.true(r.recovery!.orphansIndexed.includes(msg.segmentId));
-    t.false(r.recovery!.cleanShutdown);
+    t.true(r.recovery.orphansIndexed.includes(msg.segmentId));
+    t.false(r.recovery.cleanShutdown);
     const seg = await r.store.segments.get(msg.segmentId);
     t.deepEqual(seg?.caseIds, [caseId], 'the recovered segment is filed under its case again');
     t.true(seg?.recovered);

@@ -7,6 +7,7 @@ import test from 'ava';
 import path from 'node:path';
 import { silentLogger } from '../../src/core/logger.js';
 import { Store } from '../../src/store/store.js';
+import type { BatchOp } from '../../src/store/table.js';
 import { Journal, verifyJournal } from '../../src/evidence/journal.js';
 import { entryHash } from '../../src/evidence/journal-hash.js';
 import { cli } from './helpers.js';
@@ -19,7 +20,11 @@ async function journalWith(n: number): Promise<{ dir: string; store: Store; jour
   const dir = await tempDir('casecam-journal-');
   const store = await Store.open(path.join(dir, 'db'), silentLogger());
   const journal = await Journal.open(store, clock, silentLogger());
-  for (let i = 0; i < n; i++) await journal.append(i % 2 ? 'case.marker' : 'alarm.raised', { i, note: `entry ${i}` }, { caseIds: i % 3 === 0 ? ['淮交罚〔2018〕86号'] : [] });
+  for (let i = 0; i < n; i++) {
+    const opts = { caseIds: i % 3 === 0 ? ['淮交罚〔2018〕86号'] : [] };
+    if (i % 2) await journal.append('case.marker', { at: i, type: 'note', note: `entry ${i}` }, opts);
+    else await journal.append('alarm.raised', { kind: 'test', subject: `entry ${i}`, message: `entry ${i}`, at: i }, opts);
+  }
   return { dir, store, journal };
 }
 
@@ -104,11 +109,12 @@ test('reordered (swapped) entries are caught', async (t) => {
 
 test('an append and the state it records are one batch: a failing op writes neither', async (t) => {
   const { store, journal } = await journalWith(2);
-  const bad = { type: 'put', sublevel: store.cases.sub, key: 'x', value: undefined };
-  await t.throwsAsync(journal.append('case.opened', { x: 1 }, { ops: [bad] }));
+  // Not a valid op (no value): LevelDB refuses the whole batch.
+  const bad = { type: 'put', sublevel: store.cases.sub, key: 'x', value: undefined } as unknown as BatchOp;
+  await t.throwsAsync(journal.append('store.migrated', { from: 1, to: 2, what: 'one' }, { ops: [bad] }));
   t.is(journal.head()?.seq, 1);
   t.is(await store.journal.sub.get(Store.seqKey(2)), undefined);
-  const e = await journal.append('case.opened', { x: 2 });
+  const e = await journal.append('store.migrated', { from: 1, to: 2, what: 'two' });
   t.is(e.seq, 2);
   t.true((await verifyJournal(store)).ok);
   await store.close();

@@ -11,7 +11,7 @@ import { cli, nextEvent, recordCase, startRecorder } from './helpers.js';
 import { tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { Store } from '../../src/store/store.js';
 import { verifyJournal } from '../../src/evidence/journal.js';
-import { sha256File } from '../../src/recording/durable-files.js';
+import { sha256File } from '../../src/core/durable-files.js';
 import type { AlarmEvent } from '../../src/core/events.js';
 
 /** About one 1-second segment at 160x120 (PCM audio is most of it). */

@@ -96,7 +96,7 @@ export class Mosquitto {
   async launch(): Promise<void> {
     const proc = spawn('mosquitto', ['-c', this.confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc = proc;
-    proc.stderr!.on('data', (d: Buffer) => (this.log = (this.log + d.toString()).slice(-4000)));
+    proc.stderr.on('data', (d: Buffer) => (this.log = (this.log + d.toString()).slice(-4000)));
     // Bounded wait for the port to accept connections.
     for (let i = 0; i < 100; i++) {
       if (proc.exitCode !== null) throw new Error(`mosquitto exited: ${this.log}`);

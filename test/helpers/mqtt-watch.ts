@@ -14,7 +14,7 @@ export class Watcher {
 
   private constructor(readonly client: MqttClient) {
     client.on('message', (topic, payload, packet) => {
-      this.messages.push({ topic, text: payload.toString(), retain: packet.retain, properties: packet.properties as Record<string, unknown> | undefined });
+      this.messages.push({ topic, text: payload.toString(), retain: packet.retain, properties: packet.properties });
       for (const w of this.waiters.splice(0)) w();
     });
   }

@@ -10,7 +10,7 @@ import S3rver from 's3rver';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { freePort } from './mosquitto.js';
 import { makeS3Client } from '../../src/offload/s3-client.js';
-import { OffloadConfigSchema, type OffloadConfig } from '../../src/offload/offload-config.js';
+import { OffloadConfigSchema, type OffloadConfig } from '../../src/config/offload-schema.js';
 
 export class S3Server {
   private constructor(

@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { tempDir, testConfig } from './test-config.js';
 import type { Uplink } from '../../src/uplink/uplink.js';
-import type { MqttConfig } from '../../src/uplink/uplink-config.js';
+import type { MqttConfig } from '../../src/config/uplink-schema.js';
 
 export interface TestDevice {
   app: Service;

@@ -28,7 +28,7 @@ test('every board the issue names has a valid profile whose templates exist in p
 
 test('a profile naming an unknown template, or a bad line, is refused with the reason', async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'casecam-hw-'));
-  const good = JSON.parse(JSON.stringify(await loadBoardProfile('rpi4')));
+  const good = JSON.parse(JSON.stringify(await loadBoardProfile('rpi4'))) as Awaited<ReturnType<typeof loadBoardProfile>>;
   await writeFile(path.join(dir, 'bad-tpl.json'), JSON.stringify({ ...good, id: 'bad-tpl', encoder: { ...good.encoder, template: 'nvenc-magic' } }));
   await t.throwsAsync(loadBoardProfile('bad-tpl', dir), { message: /no pipeline template "nvenc-magic"/ });
   await writeFile(path.join(dir, 'bad-line.json'), JSON.stringify({ ...good, id: 'bad-line', gpio: { ...good.gpio, lamp: { chip: 'x', line: -1 } } }));
@@ -40,8 +40,8 @@ test('a profile naming an unknown template, or a bad line, is refused with the r
 test('config: gpio and serial sections are checked', (t) => {
   const base = { deviceId: 'X', kind: 'counter', channels: [{ id: 'cam1', template: 'test-av' }] };
   const c = parseConfig({ ...base, gpio: { board: 'rpi4' }, serial: { gps: { path: '/dev/casecam-gps' } } });
-  t.is(c.gpio!.longPressSeconds, 3);
-  t.is(c.serial!.gps!.baudRate, 9600);
+  t.is(c.gpio.longPressSeconds, 3);
+  t.is(c.serial.gps!.baudRate, 9600);
   t.throws(() => parseConfig({ ...base, serial: { gps: { path: '/dev/x', baudRate: 9601 } } }), { message: /serial\.gps\.baudRate/ });
   t.throws(() => parseConfig({ ...base, serial: { scanner: { path: '/dev/x', patterns: [{ pattern: '(', action: 'open' }] } } }), { message: /regular expression/ });
   t.throws(() => parseConfig({ ...base, gpio: { button: { chip: 'pinctrl-bcm2711', line: 17.5 } } }), { message: /gpio\.button\.line/ });

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { ScannerSource } from '../../src/hw/scanner-source.js';
 import { TriggerActions, type TriggerOutcome } from '../../src/hw/trigger-actions.js';
-import type { ScanPattern } from '../../src/hw/hw-config.js';
+import type { ScanPattern } from '../../src/config/hw-schema.js';
 import { PtyPair, sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';
 import { realSessions } from './helpers/sessions.js';

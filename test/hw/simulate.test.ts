@@ -30,7 +30,7 @@ test.serial('a counter day of 6 applications runs in seconds: every case opened,
   const responder = await startCmdResponder(broker.url, 'SIM-COUNTER-01', s.sessions);
   try {
     const { stdout } = await run('node', [MAIN, 'simulate', 'counter', '--broker', broker.url, '--applications', '6', '--step-ms', '10', '--gap-ms', '10', '--day', '20261128', '--json']);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as { cases: string[] };
     t.like(report, { steps: 24, ok: 24, failed: 0 });
     t.is(report.cases.length, 6);
     t.is(report.cases[0], '许可〔20261128〕001号');
@@ -73,7 +73,7 @@ test.serial('the patrol drives an investigation while its NMEA track reaches the
   gps.start();
   try {
     const { stdout } = await run('node', [MAIN, 'simulate', 'patrol', '--broker', broker.url, '--case-id', '淮交罚〔2026〕86号', '--gps-link', link, '--nmea-interval-ms', '50', '--lead-ms', '600', '--step-ms', '100', '--json']);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as { gpsEpochs: number };
     t.like(report, { steps: 5, ok: 5, failed: 0, cases: ['淮交罚〔2026〕86号'] });
     t.true(report.gpsEpochs > 10);
     t.true(await until(() => fixes.length > 3, 2000), `${fixes.length} fixes`);

@@ -5,7 +5,7 @@ import { buildService, type Service } from '../../src/service/build-service.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { OffloadService } from '../../src/offload/offload-service.js';
-import type { OffloadConfig } from '../../src/offload/offload-config.js';
+import type { OffloadConfig } from '../../src/config/offload-schema.js';
 import { loadOrCreateDeviceKey } from '../../src/evidence/device-key.js';
 import { ArchiveService } from '../../src/archive/archive-service.js';
 import { testConfig } from '../helpers/test-config.js';

@@ -48,7 +48,7 @@ test('kill -9 during a multipart upload: the next run sends only the missing par
 
   const db = new Level<string, string>(dbDir, { valueEncoding: 'utf8' });
   await db.open();
-  const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))!));
+  const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))));
   t.truthy(saved.uploadId);
   t.deepEqual(saved.parts.map((p) => p.n), [1, 2]);
 

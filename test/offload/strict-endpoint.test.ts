@@ -16,7 +16,7 @@ import { Level } from 'level';
 import { tempDir, waitFor } from '../helpers/test-config.js';
 import { StrictS3 } from '../helpers/strict-s3.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
-import { OffloadConfigSchema } from '../../src/offload/offload-config.js';
+import { OffloadConfigSchema } from '../../src/config/offload-schema.js';
 import { OffloadObjectSchema, type OffloadObject } from '../../src/offload/offload-record.js';
 import { makeS3Client } from '../../src/offload/s3-client.js';
 import { uploadFile } from '../../src/offload/upload-file.js';
@@ -55,7 +55,7 @@ test('kill -9 mid multipart with ListParts: no part is stored twice, the object 
   await exited;
   const db = new Level<string, string>(dbDir, { valueEncoding: 'utf8' });
   await db.open();
-  const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))!));
+  const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))));
   await db.close();
   const before = s3.partsStored.length;
   const client = await makeS3Client(config(s3.endpoint));

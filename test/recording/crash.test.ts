@@ -8,7 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { GapEvent, AlarmEvent } from '../../src/core/events.js';
-import { sha256File } from '../../src/recording/durable-files.js';
+import { sha256File } from '../../src/core/durable-files.js';
 import { probeFile } from '../helpers/media-probe.js';
 import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 import { caseFiles, frameWallTime, waitClosed } from '../helpers/case-media.js';
@@ -95,8 +95,8 @@ test('kill -9 of the whole service: segments indexed and hashed, the cut segment
   await app.start();
   t.teardown(() => app.stop());
   const rec = app;
-  t.false(rec.recovery!.cleanShutdown);
-  t.true(rec.recovery!.partialSegments.length + rec.recovery!.ringFilesAdopted >= 1 || emptyAtKill.length > 0, 'the segment being written was recovered');
+  t.false(rec.recovery.cleanShutdown);
+  t.true(rec.recovery.partialSegments.length + rec.recovery.ringFilesAdopted >= 1 || emptyAtKill.length > 0, 'the segment being written was recovered');
   t.is((await rec.store.cases.get('K-9'))!.status, 'open', 'the case continues');
 
   // Every segment of the case written before the kill is indexed, and its hash is right.
@@ -114,7 +114,7 @@ test('kill -9 of the whole service: segments indexed and hashed, the cut segment
   if ((await probeFile(last.path)).video.length === 0) last = before[before.length - 2]!;
   const lost = killedAt - (await lastFrameAt(last));
   t.true(lost < config.recording.segmentSeconds * 1000 + 500, `${lost} ms of media lost at the kill (target ≤ 1 s: npm run bench)`);
-  t.true(before.some((s) => s.partial === true) || rec.recovery!.ringFilesAdopted > 0, 'the segment cut by the kill is kept');
+  t.true(before.some((s) => s.partial === true) || rec.recovery.ringFilesAdopted > 0, 'the segment cut by the kill is kept');
 
   const gap = await waitFor(() => gaps[0], 15_000, 'the restart gap');
   t.regex(gap.cause, /unclean stop/);

@@ -47,7 +47,7 @@ test('a sealed segment whose index batch was lost is indexed and linked to its o
   await second.start();
   t.teardown(() => second.stop());
   await second.sessions.idle();
-  t.deepEqual(second.recovery!.orphansIndexed, [lost.id]);
+  t.deepEqual(second.recovery.orphansIndexed, [lost.id]);
   const after = (await caseFiles(second, 'PWR-1')).get('cam1')!;
   const again = after.find((s) => s.id === lost.id);
   t.truthy(again, 'the recovered segment is in the case again');

@@ -38,8 +38,8 @@ test('a test pattern that does not exist is refused on the channel that has it; 
   const dir = await tempDir('casecam-pcheck-');
   const data = path.join(dir, 'data');
   const err = await t.throwsAsync(buildService(withParams(data, [{}, { pattern: 'no-such-pattern' }]), { log: silentLogger() }));
-  t.regex(err!.message, /channels\[1\]\.params\.pattern: "no-such-pattern" \(channel cam2\) is refused by GStreamer: .*pattern/);
-  t.notRegex(err!.message, /channels\[0\]/);
+  t.regex(err.message, /channels\[1\]\.params\.pattern: "no-such-pattern" \(channel cam2\) is refused by GStreamer: .*pattern/);
+  t.notRegex(err.message, /channels\[0\]/);
   await t.throwsAsync(access(data), undefined, 'the data directory was not even made');
 });
 

@@ -60,8 +60,8 @@ test('SIGTERM stops the service cleanly; the next start records the stop as a ga
   app.bus.on('recording.gap', (g) => void gaps.push(g));
   await app.start();
   t.teardown(() => app.stop());
-  t.true(app.recovery!.cleanShutdown);
-  t.deepEqual(app.recovery!.partialSegments, [], 'EOS closed the last segment: nothing partial');
+  t.true(app.recovery.cleanShutdown);
+  t.deepEqual(app.recovery.partialSegments, [], 'EOS closed the last segment: nothing partial');
   const gap = await waitFor(() => gaps[0], 10_000, 'the restart gap');
   t.is(gap.cause, 'service was stopped');
 });

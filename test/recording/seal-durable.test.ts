@@ -32,9 +32,11 @@ async function sealUnderStrace(root: string, evidenceDir: string, id: string, st
     await store.close();
   `;
   return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    execFile('strace', ['-f', '-y', '-e', 'trace=fsync,fdatasync', process.execPath, '--input-type=module', '-e', script], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(Object.assign(err, { stderr })) : resolve({ stdout, stderr }),
-    );
+    execFile('strace', ['-f', '-y', '-e', 'trace=fsync,fdatasync', process.execPath, '--input-type=module', '-e', script], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const failure: Error | null = err && Object.assign(err, { stderr });
+      if (failure) reject(failure);
+      else resolve({ stdout, stderr });
+    });
   });
 }
 

@@ -10,7 +10,7 @@ test('agency case IDs with Chinese characters and brackets are accepted', (t) =>
 test('path-like, control-character, empty and over-long IDs are refused with a reason', (t) => {
   for (const bad of ['', '../etc/passwd', 'a/b', 'a\\b', '..', '.hidden', 'tab\there', 'nl\n', 'x'.repeat(65), ' lead', 'bidi\u202e', '\ud800x']) {
     const err = t.throws(() => checkCaseId(bad), undefined, JSON.stringify(bad));
-    t.regex(err!.message, /case ID/);
+    t.regex(err.message, /case ID/);
   }
   t.false(isValidCaseId(42));
   t.false(isValidCaseId(null));
@@ -24,7 +24,7 @@ test('length counts characters, not UTF-16 units', (t) => {
 test('invisible and bidi formatting characters (Unicode Cf) are refused, with the code point named', (t) => {
   for (const cf of ['\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\u061c', '\u00ad', '\ufeff', '\u2066', '\u{e0001}']) {
     const err = t.throws(() => checkCaseId(`ab${cf}`), undefined, `U+${cf.codePointAt(0)!.toString(16)}`);
-    t.regex(err!.message, /invisible formatting character \(U\+[0-9A-F]{4,}\)/);
+    t.regex(err.message, /invisible formatting character \(U\+[0-9A-F]{4,}\)/);
   }
   t.throws(() => checkCaseId('a\u2060b'));
 });

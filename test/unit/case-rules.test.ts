@@ -47,7 +47,7 @@ function refused(t: import('ava').ExecutionContext, fn: () => unknown, code: str
   const err = t.throws(fn);
   t.true(isCasecamError(err), String(err));
   t.is((err as { code?: string }).code, code);
-  t.regex(err!.message, message);
+  t.regex(err.message, message);
 }
 
 test('open: a new case, its window starting pre-record before the trigger, journaled and announced', (t) => {

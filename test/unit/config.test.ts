@@ -27,12 +27,12 @@ test('defaults fill a minimal config', (t) => {
 
 test('a broken field is refused with its name and what was expected', (t) => {
   const err = t.throws(() => parseConfig({ ...minimal, recording: { preRecordSeconds: 500 } }));
-  t.regex(err!.message, /recording\.preRecordSeconds/);
-  t.regex(err!.message, /120/);
+  t.regex(err.message, /recording\.preRecordSeconds/);
+  t.regex(err.message, /120/);
   const err2 = t.throws(() => parseConfig({ ...minimal, channels: [{ id: 'Cam 1', template: 'test-av' }] }));
-  t.regex(err2!.message, /channels\[0\]\.id/);
+  t.regex(err2.message, /channels\[0\]\.id/);
   const err3 = t.throws(() => parseConfig({ ...minimal, channels: [minimal.channels[0], minimal.channels[0]] }));
-  t.regex(err3!.message, /used twice/);
+  t.regex(err3.message, /used twice/);
 });
 
 test('an unreadable or non-JSON file is refused with the file named', async (t) => {

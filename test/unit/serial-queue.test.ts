@@ -74,9 +74,9 @@ test('push reports a failure to its handler and keeps the order', async (t) => {
 test('settled waits for what was queued before it; drained also for what those tasks queued', async (t) => {
   const q = new SerialQueue();
   const done: string[] = [];
-  q.run(async () => {
+  void q.run(async () => {
     done.push('first');
-    q.run(async () => void done.push('queued by first'));
+    void q.run(async () => void done.push('queued by first'));
   });
   await q.settled();
   t.true(done.includes('first'));
@@ -89,12 +89,12 @@ test('drainAll waits while two queues keep feeding each other', async (t) => {
   const a = new SerialQueue();
   const b = new SerialQueue();
   const done: string[] = [];
-  a.run(async () => {
+  void a.run(async () => {
     done.push('a1');
-    b.run(async () => {
+    void b.run(async () => {
       await new Promise((r) => setTimeout(r, 20));
       done.push('b1');
-      a.run(() => void done.push('a2'));
+      void a.run(() => void done.push('a2'));
     });
   });
   await drainAll([a, b]);

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { resolvePaths } from '../../src/config/load.js';
 import { Store } from '../../src/store/store.js';
 import { Uplink } from '../../src/uplink/uplink.js';
-import { mqttConfig } from '../../src/uplink/uplink-config.js';
+import { mqttConfig } from '../../src/config/uplink-schema.js';
 import { deviceState } from '../../src/recording/device-state.js';
 import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
 

@@ -73,7 +73,7 @@ test('1,000 hostile commands each get one error reply while the recording goes o
     // Replies come in completion order: match those with a requestId by it, count the rest by code.
     const byId = new Map(replies.filter((r) => r.requestId !== null).map((r) => [r.requestId, r]));
     const wrong = cmds.filter((c) => c.requestId !== null && byId.get(c.requestId)?.error?.code !== c.code);
-    t.deepEqual(wrong.slice(0, 3).map((c) => `${c.payload.toString().slice(0, 60)} → ${JSON.stringify(byId.get(c.requestId!)?.error)}`), []);
+    t.deepEqual(wrong.slice(0, 3).map((c) => `${c.payload.toString().slice(0, 60)} → ${JSON.stringify(byId.get(c.requestId)?.error)}`), []);
     const count = (list: Array<{ code: string }>) => list.reduce<Record<string, number>>((m, x) => ({ ...m, [x.code]: (m[x.code] ?? 0) + 1 }), {});
     t.deepEqual(
       count(replies.filter((r) => r.requestId === null).map((r) => r.error!)),
@@ -115,7 +115,7 @@ test('a repeated requestId is answered again, not executed twice; MQTT 5 respons
       properties: { responseTopic: `${base}/cmd/reply/fleet-42`, correlationData: Buffer.from('corr-42') },
     });
     const viaResponse = await fleet.until(() => fleet.messages.find((m) => m.topic === `${base}/cmd/reply/fleet-42`), 'reply on the response topic');
-    t.is(JSON.parse(viaResponse.text).error.code, 'reason-required');
+    t.is((JSON.parse(viaResponse.text) as { error: { code: string } }).error.code, 'reason-required');
     t.is(Buffer.from(viaResponse.properties!.correlationData as Buffer).toString(), 'corr-42');
 
     fleet.client.publish(`${base}/cmd`, JSON.stringify({ requestId: 'stop-2', action: 'record.stop', reason: 'suspect fled' }), { qos: 1 });

@@ -33,10 +33,10 @@ test('state, status and inventory are retained again after the broker restarts',
       if (seen.size === 3) break;
     }
     t.is(seen.get('status'), 'online');
-    const state = JSON.parse(seen.get('state') ?? '{}');
+    const state = JSON.parse(seen.get('state') ?? '{}') as { recording: boolean; caseId: string };
     t.true(state.recording);
     t.is(state.caseId, '淮交罚〔2018〕86号');
-    t.is(JSON.parse(seen.get('inventory') ?? '{}').deviceId, 'RET-01');
+    t.is((JSON.parse(seen.get('inventory') ?? '{}') as { deviceId: string }).deviceId, 'RET-01');
   } finally {
     await fleet.close();
     await dev.dispose();

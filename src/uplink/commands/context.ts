@@ -55,4 +55,3 @@ export type HandlerTable = { [A in CommandAction]: Handler<A> };
 export const SOURCE = 'mqtt';
 
 /** The device lacks what the command needs (e.g. no evidence-store claim handler). */
-export class NotAvailableError extends Error {}

@@ -14,11 +14,11 @@
  *   waits for the same result. The memory of request IDs is bounded (oldest forgotten).
  */
 import { z } from 'zod';
-import { isCasecamError, errorMessage } from '../../core/errors.js';
+import { CasecamError, isCasecamError, errorMessage, type ErrorCode } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { formatIssues } from '../../config/load.js';
-import { COMMAND_ACTIONS, CommandSchema, RequestIdSchema, type Command, type Reply, type ReplyErrorCode } from '../payloads.js';
-import { NotAvailableError, type CommandContext, type HandlerTable, type Handler } from './context.js';
+import { COMMAND_ACTIONS, CommandSchema, RequestIdSchema, type Command, type Reply, ReplyErrorCodeSchema, type ReplyErrorCode } from '../payloads.js';
+import type { CommandContext, HandlerTable, Handler } from './context.js';
 import { openCase } from './open-case.js';
 import { documentsServed } from './documents-served.js';
 import { recordStop } from './record-stop.js';
@@ -53,14 +53,10 @@ const handlers: HandlerTable = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-class Refusal extends Error {
-  constructor(
-    readonly code: ReplyErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Every reply code but `internal` (which stands for anything unexpected). */
+const REPLY_CODES: readonly string[] = ReplyErrorCodeSchema.options.filter((c) => c !== 'internal');
+// Every reply code but `internal` is an ErrorCode, so a handler can throw it (checked by tsc).
+const _replyCodesAreErrorCodes: Exclude<ReplyErrorCode, 'internal'> extends ErrorCode ? true : never = true;
 
 export class CommandDispatcher {
   private readonly seen = new Map<string, Promise<Reply>>();
@@ -83,12 +79,12 @@ export class CommandDispatcher {
       action = pickAction(raw);
       if (requestId === null) {
         const r = RequestIdSchema.safeParse((raw as { requestId?: unknown }).requestId);
-        throw new Refusal('invalid-field', r.success ? 'requestId is missing' : formatIssues(r.error, 'requestId'));
+        throw new CasecamError('invalid-field', r.success ? 'requestId is missing' : formatIssues(r.error, 'requestId'));
       }
       if (opts.retained) {
-        throw new Refusal('bad-request', 'a retained command is not executed: it would run again on every reconnect; publish commands without retain');
+        throw new CasecamError('bad-request', 'a retained command is not executed: it would run again on every reconnect; publish commands without retain');
       }
-      if (opts.refuseResponseTopic !== undefined) throw new Refusal('bad-request', opts.refuseResponseTopic);
+      if (opts.refuseResponseTopic !== undefined) throw new CasecamError('bad-request', opts.refuseResponseTopic);
       const earlier = this.seen.get(requestId);
       if (earlier) return { ...(await earlier), repeated: true, ts: this.ctx.clock.now() };
       const run = this.execute(raw, requestId, action);
@@ -100,20 +96,20 @@ export class CommandDispatcher {
   }
 
   private decode(payload: Buffer): unknown {
-    if (payload.length > MAX_COMMAND_BYTES) throw new Refusal('too-large', `command is ${payload.length} bytes; the limit is ${MAX_COMMAND_BYTES}`);
+    if (payload.length > MAX_COMMAND_BYTES) throw new CasecamError('too-large', `command is ${payload.length} bytes; the limit is ${MAX_COMMAND_BYTES}`);
     let text: string;
     try {
       text = utf8.decode(payload);
     } catch {
-      throw new Refusal('bad-utf8', 'command is not valid UTF-8');
+      throw new CasecamError('bad-utf8', 'command is not valid UTF-8');
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new Refusal('bad-json', `command is not JSON: ${errorMessage(err)}`);
+      throw new CasecamError('bad-json', `command is not JSON: ${errorMessage(err)}`);
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Refusal('bad-json', 'command must be a JSON object');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CasecamError('bad-json', 'command must be a JSON object');
     return raw;
   }
 
@@ -121,7 +117,7 @@ export class CommandDispatcher {
     try {
       const cmd = this.validate(raw, action);
       const handler = handlers[cmd.action] as Handler<typeof cmd.action>;
-      const result = await handler(cmd as never, this.ctx);
+      const result = await handler(cmd, this.ctx);
       return { requestId, ok: true, action: cmd.action, result: result ?? null, ts: this.ctx.clock.now() };
     } catch (err) {
       return this.failure(requestId, action, err);
@@ -130,7 +126,7 @@ export class CommandDispatcher {
 
   private validate(raw: unknown, action: string | null): Command {
     if (action === null || !(COMMAND_ACTIONS as string[]).includes(action)) {
-      throw new Refusal('unknown-action', `unknown action ${JSON.stringify((raw as { action?: unknown }).action ?? null).slice(0, 80)}; known: ${COMMAND_ACTIONS.join(', ')}`);
+      throw new CasecamError('unknown-action', `unknown action ${JSON.stringify((raw as { action?: unknown }).action ?? null).slice(0, 80)}; known: ${COMMAND_ACTIONS.join(', ')}`);
     }
     const parsed = CommandSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
@@ -139,12 +135,7 @@ export class CommandDispatcher {
 
   private failure(requestId: string | null, action: string | null, err: unknown): Reply {
     let code: ReplyErrorCode = 'internal';
-    if (err instanceof Refusal) code = err.code;
-    else if (err instanceof NotAvailableError) code = 'not-available';
-    else if (isCasecamError(err)) {
-      const known: ReplyErrorCode[] = ['bad-case-id', 'no-open-case', 'case-not-found', 'reason-required', 'bad-request'];
-      code = (known as string[]).includes(err.code) ? (err.code as ReplyErrorCode) : 'internal';
-    }
+    if (isCasecamError(err) && REPLY_CODES.includes(err.code)) code = err.code as ReplyErrorCode;
     if (code === 'internal') this.log.error({ err, requestId, action }, 'command failed');
     const message = errorMessage(err).slice(0, 500);
     return { requestId, ok: false, action, error: { code, message }, ts: this.ctx.clock.now() };
@@ -157,12 +148,12 @@ export class CommandDispatcher {
 }
 
 /** A case ID, a missing reason and other fields are named by the code the fleet expects. */
-function fieldRefusal(error: z.ZodError, action: string): Refusal {
+function fieldRefusal(error: z.ZodError, action: string): CasecamError {
   const first = error.issues[0];
   const field = first?.path[0];
-  if (field === 'caseId') return new Refusal('bad-case-id', formatIssues(error, action));
-  if (field === 'reason' && action === 'record.stop') return new Refusal('reason-required', `stopping a recording early needs a reason (${formatIssues(error, action)})`);
-  return new Refusal('invalid-field', formatIssues(error, action));
+  if (field === 'caseId') return new CasecamError('bad-case-id', formatIssues(error, action));
+  if (field === 'reason' && action === 'record.stop') return new CasecamError('reason-required', `stopping a recording early needs a reason (${formatIssues(error, action)})`);
+  return new CasecamError('invalid-field', formatIssues(error, action));
 }
 
 function pickRequestId(raw: unknown): string | null {

@@ -8,13 +8,13 @@
  */
 import { CasecamError } from '../../core/errors.js';
 import type { Handler } from './context.js';
-import { NotAvailableError, SOURCE } from './context.js';
+import { SOURCE } from './context.js';
 
 const compact = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 export const footageUpload: Handler<'footage.upload'> = async (cmd, ctx) => {
-  if (!ctx.offload) throw new NotAvailableError('offload is not configured on this device');
-  if (!ctx.claim) throw new NotAvailableError('footage on request needs the evidence store\'s claims');
+  if (!ctx.offload) throw new CasecamError('not-available', 'offload is not configured on this device');
+  if (!ctx.claim) throw new CasecamError('not-available', 'footage on request needs the evidence store\'s claims');
   const now = ctx.clock.now();
   const iso = (ms: number) => new Date(ms).toISOString();
   if (cmd.to <= cmd.from) throw new CasecamError('bad-request', `"to" (${iso(cmd.to)}) must be after "from" (${iso(cmd.from)})`);

@@ -21,7 +21,7 @@ export async function startCmdResponder(broker: string, deviceId: string, sessio
         case 'investigation.started':
           return sessions.open({ caseId, trigger: cmd.action, source: 'mqtt', note: cmd.note as string | undefined });
         case 'marker':
-          return sessions.marker({ caseId, type: String(cmd.type ?? 'marker'), note: cmd.note as string | undefined, source: 'mqtt' });
+          return sessions.marker({ caseId, type: typeof cmd.type === 'string' ? cmd.type : 'marker', note: cmd.note as string | undefined, source: 'mqtt' });
         case 'documents.served':
           return sessions.close({ caseId, trigger: 'documents.served', source: 'mqtt', documents: cmd.documents as string[] | undefined });
         case 'state.get':

@@ -31,6 +31,7 @@ export const MqttConfigSchema = z.strictObject({
   healthSeconds: z.number().int().min(1).max(86_400).default(60).meta({ description: 'health report period' }),
   responseTopicPrefix: z
     .string()
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     .regex(/^[^#+\u0000-\u001f\u007f]{1,200}$/, 'a topic without wildcards')
     .optional()
     .meta({

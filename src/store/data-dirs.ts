@@ -13,7 +13,7 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import type { ResolvedPaths } from '../config/schema.js';
 import { bounded } from '../core/bounded.js';
-import { mkdirDurable } from './durable-files.js';
+import { mkdirDurable } from '../core/durable-files.js';
 
 export const PRIVATE_DIR_MODE = 0o700;
 
