@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import { CasecamError } from '../core/errors.js';
-import type { OffloadHost } from './offload-service.js';
+import type { OffloadHost } from './offload-host.js';
 import type { OffloadTable } from './offload-queue.js';
 
 export interface ConfirmRequest {

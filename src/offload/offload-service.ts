@@ -17,11 +17,8 @@ import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { errorMessage } from '../core/errors.js';
-import type { Store } from '../store/store.js';
-import type { Journal } from '../evidence/journal.js';
-import type { DeviceKey } from '../evidence/device-key.js';
-import type { OffloadMark } from '../evidence/offload.js';
 import type { OffloadConfig } from '../config/offload-schema.js';
+import type { OffloadHost } from './offload-host.js';
 import type { OffloadCase, OffloadObject } from './offload-record.js';
 import type { SegmentRecord } from '../store/records.js';
 import { caseSegments } from '../export/bundle-export.js';
@@ -36,13 +33,7 @@ import { applyConfirm, applyReject, type ConfirmRequest, type RejectRequest } fr
 import { SerialQueue } from '../core/serial-queue.js';
 
 /** What the uploader needs of the evidence store (the service provides it). */
-export interface OffloadHost {
-  store: Store;
-  journal: Journal;
-  deviceKey: DeviceKey;
-  paths: { dataDir: string; evidenceDir: string };
-  markOffloaded(segmentIds: string[], mark: OffloadMark): Promise<{ marked: string[] }>;
-}
+export type { OffloadHost } from './offload-host.js';
 
 export interface OffloadServiceDeps {
   config: OffloadConfig;
