@@ -9,6 +9,7 @@ import type { Logger } from './core/logger.js';
 import type { Clock } from './core/clock.js';
 import { Recorder } from './recorder.js';
 import { FieldHardware } from './hw/field-hardware.js';
+import { qualitySubsystems } from './quality/wire-quality.js';
 
 export interface Subsystem {
   name: string;
@@ -40,7 +41,7 @@ export class App {
   constructor(readonly options: AppOptions) {
     this.recorder = new Recorder({ config: options.config, log: options.log, clock: options.clock });
     this.hardware = new FieldHardware({ config: options.config, log: options.log, recorder: this.recorder, simulateGpio: options.simulate === true });
-    this.subsystems.push(...this.hardware.subsystems);
+    this.subsystems.push(...this.hardware.subsystems, ...qualitySubsystems(this.recorder));
     if (options.simulate && options.interactive) this.subsystems.push(this.terminalButton());
   }
 

@@ -116,6 +116,14 @@ export interface StorageEvictedEvent {
   at: number;
 }
 
+/** A media-health sample from a channel's worker (src/media/health-probe.ts). */
+export interface MediaHealthSample {
+  channel: string;
+  at: number;
+  video?: { mean: number; stdDev: number; change?: number };
+  audio?: { rmsDb: number; peakDb: number };
+}
+
 export interface BusEvents {
   'segment.opened': RingSegment;
   'segment.closed': RingSegment;
@@ -135,4 +143,6 @@ export interface BusEvents {
   'storage.evicted': StorageEvictedEvent;
   /** OSD fields changed (officer, case, GPS); the OSD driver re-renders. */
   'osd.changed': Record<string, never>;
+  /** About 2 video and 2 audio samples a second per channel; media-health.ts judges them. */
+  'media.health': MediaHealthSample;
 }

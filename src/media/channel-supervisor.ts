@@ -116,6 +116,11 @@ export class ChannelSupervisor {
     this.send({ type: 'osd', text });
   }
 
+  /** Set a property of a named element of the running pipeline (test sources made to misbehave). */
+  setProperty(element: string, property: string, value: number | boolean): void {
+    this.send({ type: 'set', element, property, value });
+  }
+
   private send(msg: ToWorker): void {
     const child = this.child;
     if (child?.connected) child.send(msg, (err) => err && this.deps.log.debug({ err }, 'worker send failed'));
@@ -211,6 +216,9 @@ export class ChannelSupervisor {
         break;
       case 'warning':
         deps.log.warn({ channel: deps.channel, warning: msg.message }, 'pipeline warning');
+        break;
+      case 'health':
+        deps.bus.emit('media.health', { channel: deps.channel, at: deps.clock.now(), video: msg.video, audio: msg.audio });
         break;
       case 'eos':
         break;

@@ -10,6 +10,10 @@ declare module 'gstreamer-superficial' {
   export interface GstElement {
     [property: string]: unknown;
   }
+  /** An appsink: `pull` waits for the next buffer on a thread; null at EOS or stop. */
+  export interface AppSink extends GstElement {
+    pull(callback: (buf: Buffer | null, caps: Record<string, unknown>) => void): void;
+  }
   export class Pipeline {
     constructor(description: string);
     play(): void;

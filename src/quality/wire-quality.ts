@@ -1,0 +1,20 @@
+/**
+ * The quality subsystems around a recorder: media alarms from the workers' samples and
+ * the per-case alarm timeline. The composition root adds them with one call.
+ */
+import type { Recorder } from '../recorder.js';
+import { MediaHealth } from './media-health.js';
+import { CaseAlarmLog } from './case-alarm-log.js';
+
+export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseAlarmLog> {
+  const { bus, clock, log, config } = recorder;
+  return [
+    new MediaHealth({ bus, clock, log, config: config.mediaHealth }),
+    new CaseAlarmLog({
+      bus,
+      log,
+      journal: () => recorder.journal,
+      activeCaseIds: () => recorder.sessions?.activeCases().map((c) => c.id) ?? [],
+    }),
+  ];
+}
