@@ -135,7 +135,7 @@ export async function verifyBundle(bundleDir: string, opts: VerifyOptions = {}):
 }
 
 async function checkFiles(dir: string, manifest: Manifest, problems: string[]): Promise<void> {
-  const listed = [...manifest.segments, ...manifest.continuous];
+  const listed = [...manifest.segments, ...manifest.continuous, ...(manifest.reports ?? [])];
   const byHash = new Map(listed.map((f) => [f.sha256, f.file]));
   const seen = new Set<string>();
   for (const f of listed) {

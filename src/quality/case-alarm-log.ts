@@ -6,6 +6,8 @@
  * quality report (quality-report.ts) reads its alarm intervals from these entries, and
  * they travel in the bundle's manifest with the rest of the case's journal.
  *
+ * A new case also gets a `case.quality.context` entry (channels, watermark, media health).
+ *
  * (The device-wide `alarm.raised`/`alarm.cleared` entries stay as they are; this adds
  * the per-case index the case timeline needs.)
  */
@@ -21,6 +23,12 @@ export interface CaseAlarmLogDeps {
   journal: () => Journal;
   /** IDs of the cases whose window is still running (open or closing). */
   activeCaseIds: () => string[];
+  /**
+   * What the quality report needs to know about how the case is recorded, journaled
+   * under each new case as `case.quality.context`: the channels, and whether each burns
+   * the watermark in and measures media health.
+   */
+  context?: () => Promise<Record<string, unknown>>;
 }
 
 export interface CaseAlarmEntry {
@@ -52,6 +60,7 @@ export class CaseAlarmLog {
         if (raised) return this.append({ state: 'cleared', ...pick(a) }, this.deps.activeCaseIds());
       }),
       bus.on('case.opened', async (c) => {
+        if (this.deps.context) await this.deps.journal().append('case.quality.context', await this.deps.context(), { caseIds: [c.caseId] });
         for (const a of this.active.values()) await this.append({ state: 'raised', ...pick(a) }, [c.caseId]);
       }),
     );

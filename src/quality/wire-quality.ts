@@ -5,6 +5,7 @@
 import type { Recorder } from '../recorder.js';
 import { MediaHealth } from './media-health.js';
 import { CaseAlarmLog } from './case-alarm-log.js';
+import { loadTemplate } from '../media/pipeline-template.js';
 
 export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseAlarmLog> {
   const { bus, clock, log, config } = recorder;
@@ -15,6 +16,16 @@ export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseA
       log,
       journal: () => recorder.journal,
       activeCaseIds: () => recorder.sessions?.activeCases().map((c) => c.id) ?? [],
+      context: async () => ({
+        channels: await Promise.all(
+          config.channels.map(async (ch) => {
+            const body = (await loadTemplate(ch.template)).body;
+            return { id: ch.id, template: ch.template, watermark: body.includes('${osd}'), mediaHealth: body.includes('${videoProbe}') };
+          }),
+        ),
+        preRecordSeconds: config.recording.preRecordSeconds,
+        postRecordSeconds: config.recording.postRecordSeconds,
+      }),
     }),
   ];
 }
