@@ -11,8 +11,9 @@ import { caseCommand } from './case-command.js';
 import { verifyCommand } from './verify-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { journalCommand } from './journal-command.js';
+import { selfcheckCommand } from './selfcheck-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, selfcheckCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
 import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
-import { MediaHealthConfigSchema } from '../quality/media-health-config.js';
+import { MediaHealthConfigSchema, SelfCheckConfigSchema } from '../quality/media-health-config.js';
 
 export const ChannelIdSchema = z
   .string()
@@ -81,6 +81,8 @@ export const ConfigSchema = z.object({
   storage: StorageSchema.default(StorageSchema.parse({})),
   /** Media alarms: covered, frozen or dark camera, silent or clipping microphone (docs/quality.md). */
   mediaHealth: MediaHealthConfigSchema.default(MediaHealthConfigSchema.parse({})),
+  /** Start-of-duty self-check (docs/quality.md). */
+  selfcheck: SelfCheckConfigSchema.default(SelfCheckConfigSchema.parse({})),
   mqtt: MqttConfigSchema.optional(),
   /** Counter button, recording lamp, buzzer (docs/hardware.md). */
   gpio: GpioConfigSchema.optional(),

@@ -3,6 +3,7 @@
  * can be journaled and published without translation.
  */
 import type { RingSegment } from '../media/segment.js';
+import type { SelfCheckResult } from '../quality/selfcheck-schema.js';
 
 export interface GapEvent {
   channel: string;
@@ -124,6 +125,13 @@ export interface MediaHealthSample {
   audio?: { rmsDb: number; peakDb: number };
 }
 
+/** The MQTT uplink's view, for the self-check: emitted on start, (dis)connect and on request. */
+export interface UplinkStatusEvent {
+  connected: boolean;
+  url: string;
+  outboxDepth: number;
+}
+
 export interface BusEvents {
   'segment.opened': RingSegment;
   'segment.closed': RingSegment;
@@ -145,4 +153,9 @@ export interface BusEvents {
   'osd.changed': Record<string, never>;
   /** About 2 video and 2 audio samples a second per channel; media-health.ts judges them. */
   'media.health': MediaHealthSample;
+  /** Run the start-of-duty self-check now (the `selfcheck` command). */
+  'selfcheck.requested': { trigger: 'command' | 'cli' | 'start' };
+  'selfcheck.completed': SelfCheckResult;
+  'uplink.status': UplinkStatusEvent;
+  'uplink.status.requested': Record<string, never>;
 }

@@ -29,3 +29,16 @@ export const MediaHealthConfigSchema = z.object({
   clippingHoldSeconds: hold(3),
 });
 export type MediaHealthConfig = z.infer<typeof MediaHealthConfigSchema>;
+
+/** The `selfcheck` config section: the start-of-duty self-check (docs/quality.md). */
+export const SelfCheckConfigSchema = z.object({
+  /** Run it each time the service starts. */
+  atStart: z.boolean().default(true),
+  /** How long it watches the channels deliver frames and sound. */
+  windowSeconds: z.number().min(1).max(120).default(5),
+  /** How long it waits for the channels to come up before watching. */
+  startGraceSeconds: z.number().min(0).max(600).default(20),
+  /** Fewer hours of recording left than this fails the storage item. */
+  minHoursLeft: z.number().min(0).max(10_000).default(2),
+});
+export type SelfCheckConfig = z.infer<typeof SelfCheckConfigSchema>;

@@ -6,9 +6,11 @@ import type { Recorder } from '../recorder.js';
 import { MediaHealth } from './media-health.js';
 import { CaseAlarmLog } from './case-alarm-log.js';
 import { loadTemplate } from '../media/pipeline-template.js';
+import { SelfCheck } from './selfcheck.js';
 
-export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseAlarmLog> {
+export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseAlarmLog | SelfCheck> {
   const { bus, clock, log, config } = recorder;
+  const bodies = () => Promise.all(config.channels.map(async (ch) => ({ ch, body: (await loadTemplate(ch.template)).body })));
   return [
     new MediaHealth({ bus, clock, log, config: config.mediaHealth }),
     new CaseAlarmLog({
@@ -26,6 +28,18 @@ export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseA
         preRecordSeconds: config.recording.preRecordSeconds,
         postRecordSeconds: config.recording.postRecordSeconds,
       }),
+    }),
+    new SelfCheck({
+      bus,
+      clock,
+      log,
+      config: config.selfcheck,
+      evidenceDir: recorder.paths.evidenceDir,
+      keyDir: recorder.paths.keyDir,
+      journal: () => recorder.journal,
+      channels: () => recorder.state().channels,
+      probes: async () => (await bodies()).map(({ ch, body }) => ({ id: ch.id, video: body.includes('${videoProbe}'), audio: body.includes('${audioLevel}') })),
+      gpsDevice: config.serial?.gps?.path,
     }),
   ];
 }

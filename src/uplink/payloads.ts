@@ -6,8 +6,9 @@
  */
 import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
+import { SelfCheckSchema } from '../quality/selfcheck-schema.js';
 
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '1.1.0';
 
 const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
 
@@ -91,7 +92,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, outbox.dropped'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, selfcheck.completed, outbox.dropped'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());
@@ -148,6 +149,7 @@ export const CommandSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ ...base, action: z.literal('state.get') }).strict(),
+  z.object({ ...base, action: z.literal('selfcheck') }).strict(),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandAction = Command['action'];
@@ -189,5 +191,6 @@ export const TOPICS = {
   events: { schema: EventSchema, retained: false, qos: 1, direction: 'device→fleet', json: true },
   cmd: { schema: CommandSchema, retained: false, qos: 1, direction: 'fleet→device', json: true },
   'cmd/reply': { schema: ReplySchema, retained: false, qos: 1, direction: 'device→fleet', json: true },
+  selfcheck: { schema: SelfCheckSchema, retained: true, qos: 1, direction: 'device→fleet', json: true },
 } as const;
 export type TopicName = keyof typeof TOPICS;

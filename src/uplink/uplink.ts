@@ -28,6 +28,7 @@ import { healthReport, type GpsProvider } from './health-report.js';
 import { inventoryReport } from './inventory-report.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isPublishableTopic, type DeviceTopics } from './topics.js';
+import { SelfCheckSchema, type SelfCheckResult } from '../quality/selfcheck-schema.js';
 
 export interface UplinkDeps {
   config: Config;
@@ -53,6 +54,7 @@ const FORWARDED = [
   'storage.evicted',
   'offload.confirmed',
   'operator.action',
+  'selfcheck.completed',
 ] as const;
 
 export class Uplink {
@@ -105,6 +107,10 @@ export class Uplink {
     for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state'] as const) {
       this.off.push(deps.bus.on(type, () => this.stateChanged()));
     }
+    this.off.push(
+      deps.bus.on('selfcheck.completed', (r) => this.publishSelfCheck(r)),
+      deps.bus.on('uplink.status.requested', () => this.emitStatus()),
+    );
     this.alarms.start();
     this.rate.start();
     this.conn = new Connection({
@@ -122,10 +128,14 @@ export class Uplink {
       will: { topic: this.topics.status, payload: 'offline' },
       log: deps.log.child({ subsystem: 'mqtt' }),
       onConnect: (c) => this.onConnect(c),
-      onDisconnect: () => this.outbox.detach(),
+      onDisconnect: () => {
+        this.outbox.detach();
+        this.emitStatus();
+      },
       onMessage: (topic, payload, packet) => this.onMessage(topic, payload, packet),
     });
     this.conn.start();
+    this.emitStatus();
     this.healthTimer = setInterval(() => void this.publishHealth(), m.healthSeconds * 1000);
     this.healthTimer.unref();
   }
@@ -184,7 +194,19 @@ export class Uplink {
     }
     if (conn !== this.conn || !conn.connected) return;
     this.outbox.attach((item) => this.send(conn, item));
+    this.emitStatus();
     void this.publishHealth();
+  }
+
+  /** For the self-check: whether the broker is reachable and the outbox drains. */
+  private emitStatus(): void {
+    if (!this.outbox) return;
+    this.deps.bus.emit('uplink.status', { connected: this.connected, url: this.deps.mqtt.url, outboxDepth: this.outbox.depth() });
+  }
+
+  /** The last self-check, retained, through the outbox so an outage does not lose it. */
+  private async publishSelfCheck(r: SelfCheckResult): Promise<void> {
+    await this.outbox.enqueue({ topic: this.topics.selfcheck, payload: JSON.stringify(SelfCheckSchema.parse(r)), qos: 1, retain: true, priority: 'normal' });
   }
 
   private async send(conn: Connection, item: OutboxItem): Promise<void> {

@@ -23,6 +23,7 @@ import { marker } from './marker.js';
 import { alarm } from './alarm.js';
 import { claim } from './claim.js';
 import { stateGet } from './state-get.js';
+import { selfcheck } from './selfcheck.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
 const REMEMBERED_REQUESTS = 2000;
@@ -36,6 +37,7 @@ const handlers: HandlerTable = {
   alarm,
   claim,
   'state.get': stateGet,
+  selfcheck,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
