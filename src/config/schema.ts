@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
 import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
-import { MediaHealthConfigSchema, SelfCheckConfigSchema } from '../quality/media-health-config.js';
+import { DeviceHealthConfigSchema, MediaHealthConfigSchema, SelfCheckConfigSchema } from '../quality/media-health-config.js';
 
 export const ChannelIdSchema = z
   .string()
@@ -83,6 +83,8 @@ export const ConfigSchema = z.object({
   mediaHealth: MediaHealthConfigSchema.default(MediaHealthConfigSchema.parse({})),
   /** Start-of-duty self-check (docs/quality.md). */
   selfcheck: SelfCheckConfigSchema.default(SelfCheckConfigSchema.parse({})),
+  /** Device alarms: temperature, encoder behind real time (docs/quality.md). */
+  deviceHealth: DeviceHealthConfigSchema.default(DeviceHealthConfigSchema.parse({})),
   mqtt: MqttConfigSchema.optional(),
   /** Counter button, recording lamp, buzzer (docs/hardware.md). */
   gpio: GpioConfigSchema.optional(),

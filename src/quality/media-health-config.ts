@@ -42,3 +42,13 @@ export const SelfCheckConfigSchema = z.object({
   minHoursLeft: z.number().min(0).max(10_000).default(2),
 });
 export type SelfCheckConfig = z.infer<typeof SelfCheckConfigSchema>;
+
+/** The `deviceHealth` config section: device alarms beyond the media (docs/quality.md). */
+export const DeviceHealthConfigSchema = z.object({
+  /** `device.temperature` above this (°C, the CPU/board sensor); cleared 5 °C below. */
+  temperatureMaxC: z.number().min(30).max(150).default(85),
+  temperatureCheckSeconds: z.number().min(1).max(3600).default(30),
+  /** `encoder.behind`: a segment closed this long after the end of its media, twice running. */
+  encoderMaxLagSeconds: z.number().min(1).max(120).default(8),
+});
+export type DeviceHealthConfig = z.infer<typeof DeviceHealthConfigSchema>;

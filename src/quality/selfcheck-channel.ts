@@ -16,6 +16,7 @@ const ACTIONS: Record<string, string> = {
   'camera.frozen': 'the camera sends a still image: power-cycle it or replug its cable',
   'audio.silent': 'check the microphone is connected, switched on and not muted',
   'audio.clipping': 'lower the microphone gain or move it away from the loud source',
+  'encoder.behind': 'the box cannot keep up: lower the resolution or frame rate, or check its temperature and load',
 };
 
 export function channelItem(o: {

@@ -7,12 +7,14 @@ import { MediaHealth } from './media-health.js';
 import { CaseAlarmLog } from './case-alarm-log.js';
 import { loadTemplate } from '../media/pipeline-template.js';
 import { SelfCheck } from './selfcheck.js';
+import { DeviceHealth } from './device-health.js';
 
-export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseAlarmLog | SelfCheck> {
+export function qualitySubsystems(recorder: Recorder): Array<MediaHealth | CaseAlarmLog | SelfCheck | DeviceHealth> {
   const { bus, clock, log, config } = recorder;
   const bodies = () => Promise.all(config.channels.map(async (ch) => ({ ch, body: (await loadTemplate(ch.template)).body })));
   return [
     new MediaHealth({ bus, clock, log, config: config.mediaHealth }),
+    new DeviceHealth({ bus, clock, log, config: config.deviceHealth }),
     new CaseAlarmLog({
       bus,
       log,
