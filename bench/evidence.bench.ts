@@ -18,7 +18,7 @@ import { Ring } from '../src/media/ring.js';
 import { Journal, verifyJournal } from '../src/evidence/journal.js';
 import { Retention } from '../src/evidence/retention.js';
 import { StorageSchema } from '../src/config/schema.js';
-import { Recorder } from '../src/recorder.js';
+import { buildService, type Service } from '../src/service/build-service.js';
 import { parseConfig } from '../src/config/load.js';
 import { exportBundle } from '../src/export/bundle-export.js';
 import { verifyBundle } from '../src/export/bundle-verify.js';
@@ -109,7 +109,7 @@ async function exportAndVerify(): Promise<Record<string, number>> {
     recording: { preRecordSeconds: 2, postRecordSeconds: 1 },
     paths: { dataDir: path.join(dir, 'data') },
   });
-  const r = new Recorder({ config, log });
+  const r = await buildService(config, { log });
   await r.start();
   const closed = new Promise<void>((resolve) => r.bus.on('case.closed', () => resolve()));
   try {

@@ -57,7 +57,7 @@ async function scanToCase() {
     path: pty.device,
     baudRate: 9600,
     log: s.log,
-    actions: new TriggerActions(() => s.sessions, s.log),
+    actions: new TriggerActions(s.sessions, s.log),
     onOutcome: () => {
       if (pending) ms.push(performance.now() - pending.t0);
       pending?.resolve();

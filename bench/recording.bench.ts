@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { App } from '../src/app.js';
+import { buildService } from '../src/service/build-service.js';
 import { silentLogger } from '../src/core/logger.js';
 import { loadTemplate, renderTemplate } from '../src/media/pipeline-template.js';
 import { parseConfig } from '../src/config/load.js';
@@ -41,9 +41,9 @@ async function continuityAndPreEvent(): Promise<Record<string, number>> {
   const dir = await tempDir('casecam-bench-');
   const pre = 5;
   const config = benchConfig(dir, pre);
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   await app.start();
-  const rec = app.recorder;
+  const rec = app;
   try {
     await sleep((pre + 3) * 1000);
     const { caseId } = await rec.sessions.open({ trigger: 'application.accepted', source: 'bench' });
@@ -83,10 +83,10 @@ async function lostAfterKill9(runs: number): Promise<{ perRun: number[]; max: nu
     await host.call('open', { caseId: `KILL-${i}` });
     await sleep(4000 + i * 700); // land the kill at different points of a segment
     const killedAt = await host.kill9();
-    const app = new App({ config, log: silentLogger() });
+    const app = await buildService(config, { log: silentLogger() });
     await app.start();
-    await app.recorder.sessions.idle();
-    const files = (await caseFiles(app.recorder, `KILL-${i}`)).get('cam1')!.filter((s) => s.start < killedAt);
+    await app.sessions.idle();
+    const files = (await caseFiles(app, `KILL-${i}`)).get('cam1')!.filter((s) => s.start < killedAt);
     // The file being written at the kill may hold only its header: take the last with frames.
     let last = files[files.length - 1]!;
     let probed = await probeFile(last.path);
@@ -102,20 +102,20 @@ async function lostAfterKill9(runs: number): Promise<{ perRun: number[]; max: nu
 
 async function resumeAfterWorkerKill9(runs: number): Promise<{ perRunMs: number[]; maxMs: number }> {
   const dir = await tempDir('casecam-bench-worker-');
-  const app = new App({ config: benchConfig(dir, 2), log: silentLogger() });
+  const app = await buildService(benchConfig(dir, 2), { log: silentLogger() });
   await app.start();
   const perRunMs: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       await sleep(4000 + i * 700);
       const gap = new Promise<number>((resolve) => {
-        const off = app.recorder.bus.on('recording.gap', (g) => {
+        const off = app.bus.on('recording.gap', (g) => {
           off();
           resolve(g.to);
         });
       });
       const killedAt = Date.now();
-      process.kill(app.recorder.supervisors[0]!.pid!, 'SIGKILL');
+      process.kill(app.supervisors[0]!.pid!, 'SIGKILL');
       perRunMs.push((await gap) - killedAt);
     }
   } finally {

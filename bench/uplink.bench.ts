@@ -122,7 +122,7 @@ async function commandToState(broker: Mosquitto): Promise<Record<string, unknown
   // The device runs in this process: split each latency at the moment the case opened.
   const toOpened: number[] = [];
   let openedAt = 0;
-  dev.app.recorder.bus.on('case.opened', () => {
+  dev.app.bus.on('case.opened', () => {
     openedAt = wallNow();
   });
   try {

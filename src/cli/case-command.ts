@@ -7,6 +7,7 @@ import { caseSegments, exportBundle } from '../export/bundle-export.js';
 import { loadOrCreateDeviceKey } from '../evidence/device-key.js';
 import { dataOptions, openData, operatorName } from './data-dir.js';
 import { caseReport } from './case-report.js';
+import { bounded } from '../core/bounded.js';
 
 export const caseCommand: Command = {
   name: 'case',
@@ -92,7 +93,7 @@ offload is not confirmed.`,
         console.log(JSON.stringify({ ...c, segments }, null, 2));
         return 0;
       }
-      const key = await loadOrCreateDeviceKey(paths.keyDir);
+      const key = await bounded(loadOrCreateDeviceKey(paths.keyDir), 'loading the device key');
       if (key.created) await journal.append('device.key.created', { fingerprint: key.fingerprint });
       const r = await exportBundle({ store, journal, key, evidenceDir: paths.evidenceDir, caseId, outDir, operator, via: 'cli' });
       for (const w of r.warnings) console.error(`casecam case export: warning: ${w}`);

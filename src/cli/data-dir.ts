@@ -11,6 +11,7 @@ import { loadConfigFile, resolvePaths } from '../config/load.js';
 import { PathsSchema, type ResolvedPaths } from '../config/schema.js';
 import { Store } from '../store/store.js';
 import { Journal } from '../evidence/journal.js';
+import { bounded } from '../core/bounded.js';
 
 export interface OpenData {
   paths: ResolvedPaths;
@@ -28,7 +29,7 @@ export async function openData(values: { data?: string; config?: string }): Prom
   if (values.data) paths = resolvePaths({ paths: PathsSchema.parse({ dataDir: path.resolve(values.data) }) });
   else if (values.config) paths = resolvePaths(await loadConfigFile(values.config));
   else throw new CasecamError('usage', 'missing --data DIR (or --config FILE)');
-  const store = await Store.open(paths.dbDir, silentLogger());
+  const store = await bounded(Store.open(paths.dbDir, silentLogger()), 'opening the database');
   const journal = await Journal.open(store, systemClock, silentLogger());
   for (const p of journal.openProblems) process.stderr.write(`casecam: warning: ${p}\n`);
   return { paths, store, journal };

@@ -5,8 +5,7 @@ import type { Command } from './args.js';
 import { parse, required } from './args.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
-import { App } from '../app.js';
-import { wireUplink } from '../uplink/wire-uplink.js';
+import { buildService } from '../service/build-service.js';
 import { exportBundle } from '../export/bundle-export.js';
 import { verifyBundle } from '../export/bundle-verify.js';
 import { CasecamError } from '../core/errors.js';
@@ -38,43 +37,41 @@ BUNDLE and verifies it against the device's own key (pinned). Exit 0 when intact
     const say = (s: string): void => {
       if (!values.json) process.stderr.write(`demo: ${s}\n`);
     };
-    const app = new App({ config, log, simulate: true });
-    wireUplink(app, { embedded: true });
-    const { recorder } = app;
-    await app.start();
+    const service = await buildService(config, { log, simulate: true, uplink: { embedded: true } });
+    await service.start();
     try {
       say(`recording continuously into the ring (pre-record ${config.recording.preRecordSeconds} s)`);
       await sleep((config.recording.preRecordSeconds + 2) * 1000);
       const caseId = `演示〔${new Date().getFullYear()}〕${String(Date.now() % 100000)}号`;
-      const closed = new Promise<void>((resolve) => recorder.bus.on('case.closed', (e) => {
+      const closed = new Promise<void>((resolve) => service.bus.on('case.closed', (e) => {
         if (e.caseId === caseId) resolve();
       }));
-      await recorder.sessions.open({ caseId, trigger: 'application.accepted', source: 'demo' });
+      await service.sessions.open({ caseId, trigger: 'application.accepted', source: 'demo' });
       say(`application accepted: case ${caseId} opened`);
       await sleep(3000);
-      await recorder.sessions.marker({ caseId, type: 'inquiry', note: 'applicant questioned', source: 'demo' });
+      await service.sessions.marker({ caseId, type: 'inquiry', note: 'applicant questioned', source: 'demo' });
       say('marker: inquiry');
       await sleep(3000);
-      await recorder.sessions.close({ caseId, trigger: 'documents.served', documents: ['DEMO-DOC-1'], source: 'demo' });
+      await service.sessions.close({ caseId, trigger: 'documents.served', documents: ['DEMO-DOC-1'], source: 'demo' });
       say('documents served: waiting for post-record and sealing');
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new CasecamError('pipeline', 'case did not close within 30 s')), 30_000);
       });
       await Promise.race([closed, timeout]).finally(() => clearTimeout(timer));
-      await recorder.sessions.idle();
+      await service.sessions.idle();
       const { manifest, warnings } = await exportBundle({
-        store: recorder.store,
-        journal: recorder.journal,
-        key: recorder.deviceKey,
-        evidenceDir: recorder.paths.evidenceDir,
+        store: service.store,
+        journal: service.journal,
+        key: service.deviceKey,
+        evidenceDir: service.paths.evidenceDir,
         caseId,
         outDir: out,
         operator: config.officerId ?? 'demo',
         via: 'demo',
-        clock: recorder.clock,
+        clock: service.clock,
       });
-      const check = await verifyBundle(out, { trustedKeyPem: recorder.deviceKey.publicPem });
+      const check = await verifyBundle(out, { trustedKeyPem: service.deviceKey.publicPem });
       const result = {
         ok: check.ok && warnings.length === 0,
         caseId,
@@ -86,7 +83,7 @@ BUNDLE and verifies it against the device's own key (pinned). Exit 0 when intact
         firstMediaBeforeTriggerSeconds:
           (new Date(manifest.case.openedAt).getTime() - Math.min(...manifest.segments.map((s) => new Date(s.start).getTime()))) / 1000,
         gaps: manifest.gaps.length,
-        keyFingerprint: recorder.deviceKey.fingerprint,
+        keyFingerprint: service.deviceKey.fingerprint,
         pinned: check.pinned,
         problems: [...check.problems, ...warnings],
       };
@@ -94,11 +91,11 @@ BUNDLE and verifies it against the device's own key (pinned). Exit 0 when intact
       else {
         say(`bundle ${out}: ${result.segments} segments and ${result.continuous} continuous files on ${result.channels.join(', ')}`);
         say(result.ok ? `verified: signed by device key ${result.keyFingerprint} (pinned)` : `NOT intact: ${result.problems.join('; ')}`);
-        say(`check it yourself: casecam verify ${out} --key ${recorder.paths.keyDir}/device.pub.pem`);
+        say(`check it yourself: casecam verify ${out} --key ${service.paths.keyDir}/device.pub.pem`);
       }
       return result.ok ? 0 : 1;
     } finally {
-      await app.stop();
+      await service.stop();
     }
   },
 };

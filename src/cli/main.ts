@@ -4,6 +4,7 @@
  * and a non-zero exit.
  */
 import { isCasecamError, errorMessage } from '../core/errors.js';
+import { wedgedSteps } from '../core/bounded.js';
 import type { Command } from './args.js';
 import { runCommand } from './run-command.js';
 import { demoCommand } from './demo-command.js';
@@ -27,6 +28,9 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Evidence, ring, database, keys and bundles are not for other local users: whatever
+  // casecam (and its media workers, which inherit this) creates is private to its user.
+  process.umask(0o077);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
@@ -46,9 +50,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A step that timed out and still hangs (core/bounded.ts) holds a thread that Node
+ * waits for on any exit: only SIGKILL ends the process then. Said on stderr first.
+ */
+function endIfWedged(): void {
+  const steps = wedgedSteps();
+  if (!steps.length) return;
+  process.stderr.write(`casecam: still hung in ${steps.join(', ')}: ending the process with SIGKILL\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (code !== 0) endIfWedged();
     // A one-shot command is done: do not let a straggling handle keep the process up.
     setTimeout(() => process.exit(code), 1000).unref();
   },

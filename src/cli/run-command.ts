@@ -5,9 +5,10 @@ import { createLogger } from '../core/logger.js';
 import { loadConfigFile } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
-import { App } from '../app.js';
-import { wireUplink } from '../uplink/wire-uplink.js';
+import { buildService, type Service } from '../service/build-service.js';
 import { withSerialDevices } from '../hw/serial-flags.js';
+import { urlForLog } from '../config/secrets.js';
+import { boundStartAfterSignal } from './start-grace.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -51,40 +52,41 @@ Runs the recorder service until SIGINT/SIGTERM, which seals whatever is open.
     config = withSerialDevices(config, { gps: values.gps, scanner: values.scanner });
 
     if (values.broker !== undefined && !/^mqtts?:\/\/[^\s/]+/.test(values.broker)) {
-      throw new CasecamError('usage', `--broker must be an mqtt:// or mqtts:// URL, got "${values.broker}"`);
+      throw new CasecamError('usage', `--broker must be an mqtt:// or mqtts:// URL, got "${urlForLog(values.broker)}"`);
     }
     const log = createLogger({ name: 'casecam' });
-    const app = new App({ config, log, simulate: values.simulate === true, interactive: process.stdin.isTTY === true });
-    wireUplink(app, {
-      brokerUrl: values.broker,
-      // The MQTT `claim` command files a past interval under a case (docs/evidence.md).
-      claim: (req) => app.recorder.sessions.claimInterval(req),
-      gps: () => {
-        const health = app.hardware.gpsHealth();
-        return health && { ...health, clockOffsetMs: app.hardware.gps?.clockOffsetMs() ?? null };
-      },
-    });
     // Signals are taken from before the start: a stop asked for while the service is still
-    // starting (systemd stopping a starting unit) waits for the start, then stops cleanly.
+    // starting (systemd stopping a starting unit) waits for the start, then stops cleanly;
+    // a start that hangs is ended after a bound (start-grace.ts).
     let signalled: string | undefined;
     let wake: (() => void) | undefined;
+    let starting = true;
+    let disarm = () => {};
     const onSignal = (sig: string) => {
       if (signalled) return;
       signalled = sig;
+      if (starting) disarm = boundStartAfterSignal(log, sig);
       wake?.();
     };
     process.on('SIGINT', () => onSignal('SIGINT'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
+    let service: Service;
     try {
-      await app.start();
-    } catch (err) {
-      // What did start (the recorder and its workers, subsystems) is stopped before the error is reported.
-      await app.stop().catch((stopErr: unknown) => log.error({ err: stopErr }, 'error while stopping'));
-      throw err;
+      // A failed build closes what it opened; a failed start stops what had started (core/lifecycle.ts).
+      service = await buildService(config, {
+        log,
+        simulate: values.simulate === true,
+        interactive: process.stdin.isTTY === true,
+        uplink: { brokerUrl: values.broker },
+      });
+      await service.start();
+    } finally {
+      starting = false;
+      disarm();
     }
     if (!signalled) await new Promise<void>((resolve) => (wake = resolve));
     log.info({ signal: signalled }, 'stopping');
-    await app.stop().catch((err: unknown) => log.error({ err }, 'error while stopping'));
+    await service.stop().catch((err: unknown) => log.error({ err }, 'error while stopping'));
     return 0;
   },
 };

@@ -5,8 +5,7 @@ import { createLogger, silentLogger } from '../core/logger.js';
 import { loadConfigFile } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import type { Config } from '../config/schema.js';
-import { App } from '../app.js';
-import { wireUplink } from '../uplink/wire-uplink.js';
+import { buildService, type Service } from '../service/build-service.js';
 import type { SelfCheckResult } from '../quality/selfcheck-schema.js';
 
 export const selfcheckCommand: Command = {
@@ -45,12 +44,13 @@ While the service is running, send it the MQTT \`selfcheck\` command instead.
     }
     config = { ...config, selfcheck: { ...config.selfcheck, atStart: true } };
     const log = values.json ? silentLogger() : createLogger({ name: 'casecam', level: 'warn' });
-    const app = new App({ config, log, simulate: values.simulate === true });
-    wireUplink(app, { brokerUrl: values.broker });
-    const done = new Promise<SelfCheckResult>((resolve) => app.recorder.bus.on('selfcheck.completed', resolve));
+    let service: Service | undefined;
     let result: SelfCheckResult;
     try {
-      await app.start();
+      service = await buildService(config, { log, simulate: values.simulate === true, uplink: { brokerUrl: values.broker } });
+      const bus = service.bus;
+      const done = new Promise<SelfCheckResult>((resolve) => bus.on('selfcheck.completed', resolve));
+      await service.start();
       result = await done;
       // The retained result leaves through the outbox: give it a moment to reach the broker.
       await new Promise((r) => setTimeout(r, 300));
@@ -73,7 +73,7 @@ While the service is running, send it the MQTT \`selfcheck\` command instead.
         ],
       };
     } finally {
-      await app.stop().catch(() => undefined);
+      await service?.stop().catch(() => undefined);
     }
     if (values.json) console.log(JSON.stringify(result));
     else {

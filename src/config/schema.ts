@@ -1,7 +1,10 @@
 /**
- * The configuration file's one schema. Every key has one declared type and default;
- * types elsewhere come from z.infer. Sections owned by later subsystems (mqtt, gpio,
- * serial) are declared loosely here and tightened by their owners.
+ * The configuration file's one schema. Every key has one declared type and default,
+ * applied when the file is loaded (sections too: `prefault({})` runs a missing section
+ * through its schema, so `config.gpio.debounceMs` is always there); types elsewhere
+ * come from z.infer. Objects are strict: an unknown key is refused, never dropped
+ * (load.ts names the closest known key). The `mqtt`, `gpio` and `serial` sections are
+ * declared by their owners (uplink-config.ts, hw-config.ts).
  */
 import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
@@ -10,86 +13,84 @@ import { DeviceHealthConfigSchema, MediaHealthConfigSchema, SelfCheckConfigSchem
 
 export const ChannelIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-", at most 32, e.g. "cam1"');
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-", at most 32, e.g. "cam1"')
+  .meta({ docType: '`[a-z0-9-]`, ≤ 32', description: 'channel ID, part of segment names' });
 
-export const ChannelSchema = z.object({
+export const ChannelSchema = z.strictObject({
   id: ChannelIdSchema,
-  /** Name of a template in pipelines/ (without the .pipeline suffix). */
-  template: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a template name from pipelines/, e.g. "test-av"'),
-  /** Values for the template's ${placeholders}; they override its defaults. */
-  params: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-  /** Nominal frame rate, reported in state until measured otherwise. */
-  fps: z.number().int().min(1).max(120).default(25),
+  template: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'a template name from pipelines/, e.g. "test-av"')
+    .meta({ docType: 'name in `pipelines/`', description: 'pipeline template (without the `.pipeline` suffix)' }),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .default({})
+    .meta({ description: "values for the template's `${params}`; they override its defaults (checked by GStreamer at start)" }),
+  fps: z.number().int().min(1).max(120).default(25).meta({ description: 'nominal frame rate, reported in state until measured otherwise' }),
 });
 
-export const RecordingSchema = z.object({
-  preRecordSeconds: z.number().int().min(0).max(120).default(30),
-  postRecordSeconds: z.number().int().min(0).max(600).default(5),
-  segmentSeconds: z.number().min(1).max(10).default(2),
+export const RecordingSchema = z.strictObject({
+  preRecordSeconds: z.number().int().min(0).max(120).default(30).meta({ description: 'pre-event buffer claimed by a new case' }),
+  postRecordSeconds: z.number().int().min(0).max(600).default(5).meta({ description: 'recorded after the closing trigger' }),
+  segmentSeconds: z.number().min(1).max(10).default(2).meta({ description: 'segment length' }),
   /**
    * splitmuxsink holds back one GOP to cut segments at keyframes, so a crash can lose
    * up to one GOP plus encoder latency: 0.5 s keeps that under the 1 s the agency allows.
    */
-  gopSeconds: z.number().min(0.2).max(5).default(0.5),
+  gopSeconds: z.number().min(0.2).max(5).default(0.5).meta({ description: 'keyframe interval (bounds the media lost on a crash)' }),
 });
 
-export const PathsSchema = z.object({
-  dataDir: z.string().min(1).default('/var/lib/casecam'),
-  /** Ring of continuous segments; tmpfs on a device. Default: <dataDir>/ring. */
-  ringDir: z.string().min(1).optional(),
-  /** Sealed evidence. Default: <dataDir>/evidence. */
-  evidenceDir: z.string().min(1).optional(),
-  /** Background footage kept for record-after-the-fact claims (on disk). Default: <dataDir>/background. */
-  backgroundDir: z.string().min(1).optional(),
-  /** The device's Ed25519 key pair (device.key, device.pub.pem). Default: <dataDir>/keys. */
-  keyDir: z.string().min(1).optional(),
+/**
+ * The ring path goes into the pipeline quoted (`location="…"`): white space is fine,
+ * a quote, backslash or control character would end or escape the quoting.
+ */
+const PipelinePathSchema = z.string().min(1).regex(/^[^"\\\u0000-\u001f\u007f]+$/, 'a path without quotes, backslashes or control characters').meta({ docType: 'path' });
+const PathSchema = z.string().min(1).meta({ docType: 'path' });
+
+export const PathsSchema = z.strictObject({
+  dataDir: PipelinePathSchema.default('/var/lib/casecam').meta({ description: 'database (`db/`), default ring and evidence' }),
+  ringDir: PipelinePathSchema.optional().meta({ docDefault: '`<dataDir>/ring`', description: 'ring of segments; tmpfs on a device' }),
+  evidenceDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/evidence`', description: 'sealed evidence' }),
+  backgroundDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/background`', description: 'background footage kept for claims after the fact (on disk)' }),
+  keyDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/keys`', description: "the device's Ed25519 key pair (`device.key` 0600, `device.pub.pem`)" }),
 });
 
 /** Storage budget and retention (docs/evidence.md). */
-export const StorageSchema = z.object({
-  /** Bytes casecam may use for evidence, background and ring; default: the whole file system. */
-  budgetBytes: z.number().int().positive().optional(),
-  /** `storage.low` is raised below this much free space, after evicting what may be evicted. */
-  lowFreePercent: z.number().min(0).max(90).default(20),
-  /** `storage.full` below this many free bytes: the ring shrinks so recording goes on. */
-  reserveBytes: z.number().int().nonnegative().default(256 * 1024 * 1024),
-  /** Unclaimed footage kept beyond the pre-record window, for claims after the fact. 0 = off. */
-  backgroundBytes: z.number().int().nonnegative().default(0),
-  /** How often retention runs (ring ageing, budget, alarms). */
-  checkSeconds: z.number().min(0.2).max(600).default(2),
+export const StorageSchema = z.strictObject({
+  budgetBytes: z.number().int().positive().optional().meta({ docType: 'bytes', docDefault: 'the file system', description: 'what evidence, ring and background may use together' }),
+  lowFreePercent: z.number().min(0).max(90).default(20).meta({ description: 'below this free, retention evicts what it may; still below: `storage.low` alarm' }),
+  reserveBytes: z.number().int().nonnegative().default(256 * 1024 * 1024).meta({ docType: 'bytes', description: 'below this free: `storage.full` alarm, the ring shrinks so recording goes on' }),
+  backgroundBytes: z.number().int().nonnegative().default(0).meta({ docType: 'bytes', description: 'unclaimed footage kept on disk for `claim` (record-after-the-fact); 0 = off' }),
+  checkSeconds: z.number().min(0.2).max(600).default(2).meta({ description: 'how often retention runs (ring ageing, budget, alarms)' }),
 });
 
-export const SupervisorSchema = z.object({
-  restartInitialMs: z.number().int().min(10).max(60_000).default(200),
-  restartMaxMs: z.number().int().min(100).max(300_000).default(10_000),
-  /** A worker that produced no segment event for this long is considered stalled. */
-  stallSeconds: z.number().min(2).max(600).default(10),
+export const SupervisorSchema = z.strictObject({
+  restartInitialMs: z.number().int().min(10).max(60_000).default(200).meta({ description: 'first restart delay of a failed media worker' }),
+  restartMaxMs: z.number().int().min(100).max(300_000).default(10_000).meta({ description: 'restart delay cap' }),
+  stallSeconds: z.number().min(2).max(600).default(10).meta({ description: 'a worker with no segment for this long is restarted' }),
 });
 
-export const ConfigSchema = z.object({
-  deviceId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_", "-", at most 64'),
-  kind: z.enum(['vehicle', 'counter']),
-  model: z.string().default('casecam-generic'),
-  site: z.string().max(128).optional(),
-  unit: z.string().max(128).optional(),
-  /** Officer signed in on this device; cases record it unless a trigger names another. */
-  officerId: z.string().max(64).optional(),
-  channels: z.array(ChannelSchema).min(1).max(8),
-  recording: RecordingSchema.default(RecordingSchema.parse({})),
-  paths: PathsSchema.default(PathsSchema.parse({})),
-  supervisor: SupervisorSchema.default(SupervisorSchema.parse({})),
-  storage: StorageSchema.default(StorageSchema.parse({})),
-  /** Media alarms: covered, frozen or dark camera, silent or clipping microphone (docs/quality.md). */
-  mediaHealth: MediaHealthConfigSchema.default(MediaHealthConfigSchema.parse({})),
-  /** Start-of-duty self-check (docs/quality.md). */
-  selfcheck: SelfCheckConfigSchema.default(SelfCheckConfigSchema.parse({})),
-  /** Device alarms: temperature, encoder behind real time (docs/quality.md). */
-  deviceHealth: DeviceHealthConfigSchema.default(DeviceHealthConfigSchema.parse({})),
-  mqtt: MqttConfigSchema.optional(),
-  /** Counter button, recording lamp, buzzer (docs/hardware.md). */
-  gpio: GpioConfigSchema.optional(),
-  /** Serial GPS and barcode scanner (docs/hardware.md). */
-  serial: SerialConfigSchema.optional(),
+export const ConfigSchema = z.strictObject({
+  deviceId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_", "-", at most 64')
+    .meta({ docType: 'letters, digits, `._-`, ≤ 64', description: "the device's ID (MQTT topic root, OSD)" }),
+  kind: z.enum(['vehicle', 'counter']).meta({ description: 'patrol vehicle or permit/service counter' }),
+  model: z.string().default('casecam-generic').meta({ description: 'inventory: the device model' }),
+  site: z.string().max(128).optional().meta({ description: 'inventory and case file: where the device is' }),
+  unit: z.string().max(128).optional().meta({ description: 'inventory and case file: the unit it belongs to' }),
+  officerId: z.string().max(64).optional().meta({ description: 'officer signed in on this device; cases record it unless a trigger names another' }),
+  channels: z.array(ChannelSchema).min(1).max(8).meta({ description: 'camera channels' }),
+  recording: RecordingSchema.prefault({}).meta({ description: 'what a case claims around its triggers, and how segments are cut' }),
+  paths: PathsSchema.prefault({}).meta({ description: 'where data lives; relative paths are relative to the config file' }),
+  supervisor: SupervisorSchema.prefault({}).meta({ description: 'media worker restarts' }),
+  storage: StorageSchema.prefault({}).meta({ description: 'storage budget and retention ([evidence.md](evidence.md))' }),
+  mediaHealth: MediaHealthConfigSchema.prefault({}).meta({ description: 'media alarms: covered, dark or frozen camera, silent or clipping microphone ([quality.md](quality.md))' }),
+  selfcheck: SelfCheckConfigSchema.prefault({}).meta({ description: 'the start-of-duty self-check ([quality.md](quality.md))' }),
+  deviceHealth: DeviceHealthConfigSchema.prefault({}).meta({ description: 'device alarms: temperature, encoder behind real time ([quality.md](quality.md))' }),
+  mqtt: MqttConfigSchema.prefault({}).meta({ description: 'the uplink ([mqtt.md](mqtt.md))' }),
+  gpio: GpioConfigSchema.prefault({}).meta({ description: 'counter button, recording lamp, buzzer ([hardware.md](hardware.md))' }),
+  serial: SerialConfigSchema.prefault({}).meta({ description: 'serial GPS and barcode scanner ([hardware.md](hardware.md))' }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

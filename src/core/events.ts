@@ -2,7 +2,7 @@
  * Every event that crosses the bus, in one place. Payloads are plain data so they
  * can be journaled and published without translation.
  */
-import type { RingSegment } from '../media/segment.js';
+import type { RingSegment } from './segment.js';
 import type { SelfCheckResult } from '../quality/selfcheck-schema.js';
 
 export interface GapEvent {

@@ -13,7 +13,9 @@ export function createLogger(opts: { level?: string; pretty?: boolean; name?: st
       transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', singleLine: true } },
     });
   }
-  return pino({ level, name: opts.name }, pino.destination(2));
+  // Synchronous: a line logged right before the process ends (a crash, a hung start ended
+  // with SIGKILL) is on stderr, not in a buffer waiting for a thread-pool thread.
+  return pino({ level, name: opts.name }, pino.destination({ dest: 2, sync: true }));
 }
 
 /** A logger that drops everything: for tests and one-shot CLI commands. */

@@ -3,8 +3,8 @@
  * and <keyDir>/device.pub.pem (SPKI PEM). Provisioning normally writes them; when it
  * made none, the first start creates them.
  *
- * Invariants: the private key file is never wider than 0600 once loaded (a wider one
- * is narrowed and reported); an existing key is never replaced; the public file always
+ * Invariants: the private key file is never wider than 0600 once loaded, nor its
+ * directory wider than 0700 (a wider one is narrowed and reported); an existing key is never replaced; the public file always
  * matches the private key (rewritten from it when missing, refused when different).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
@@ -12,6 +12,7 @@ import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { fsyncPath } from '../recording/durable-files.js';
+import { narrowDir } from '../recording/data-dirs.js';
 import { sha256Hex } from './journal-hash.js';
 
 export const PRIVATE_KEY_FILE = 'device.key';
@@ -28,6 +29,8 @@ export interface DeviceKey {
   created: boolean;
   /** Set when the private key file was wider than 0600 and has been narrowed. */
   narrowedMode?: string;
+  /** Set when the key directory was open to group or others and has been narrowed to 0700. */
+  narrowedDirMode?: string;
 }
 
 export function keyFingerprint(publicKey: KeyObject): string {
@@ -73,6 +76,8 @@ async function writeNew(file: string, text: string, mode: number): Promise<void>
 
 export async function loadOrCreateDeviceKey(keyDir: string): Promise<DeviceKey> {
   await mkdir(keyDir, { recursive: true, mode: 0o700 });
+  // A key directory open to others (e.g. made 0777 by hand) lets them swap the key files: narrow it.
+  const narrowedDir = await narrowDir(keyDir);
   const privFile = path.join(keyDir, PRIVATE_KEY_FILE);
   const pubFile = path.join(keyDir, PUBLIC_KEY_FILE);
   let created = false;
@@ -118,5 +123,5 @@ export async function loadOrCreateDeviceKey(keyDir: string): Promise<DeviceKey> 
   } else if (keyFingerprint(parsePublicKeyPem(storedPub, pubFile)) !== keyFingerprint(publicKey)) {
     throw new CasecamError('storage', `${pubFile} does not belong to the private key beside it`);
   }
-  return { privateKey, publicKey, publicPem, fingerprint: keyFingerprint(publicKey), created, narrowedMode };
+  return { privateKey, publicKey, publicPem, fingerprint: keyFingerprint(publicKey), created, narrowedMode, narrowedDirMode: narrowedDir?.was };
 }

@@ -10,8 +10,12 @@
  * - The bundle is built in a hidden sibling directory and renamed into place only when
  *   complete, so a crashed export leaves no half bundle at BUNDLE and can simply be
  *   run again. (Files are not fsynced: an export is repeatable, the store is the record.)
+ * - The target is checked before the export is journaled or any evidence read, and
+ *   every file-system step and the remux are bounded in time (core/bounded.ts).
+ * - A bundle is private to the service user: directories 0700, files 0600 (whatever
+ *   the umask), since it holds evidence.
  */
-import { copyFile, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
@@ -26,6 +30,9 @@ import { BUNDLE_FILES, BUNDLE_FORMAT, ManifestSchema, sumsText, type Manifest, t
 import { REMUX_METHOD, remuxConcat } from './remux.js';
 import { GpsTrack } from '../hw/gps-track.js';
 import { caseQualityReport } from '../quality/export-quality.js';
+import { refuseSystemPath } from '../config/path-rules.js';
+import { bounded } from '../core/bounded.js';
+import { privateTree } from './bundle-files.js';
 
 export type { Manifest } from './manifest.js';
 
@@ -71,12 +78,10 @@ export async function exportBundle(opts: ExportOptions): Promise<ExportResult> {
   const caseId = checkCaseId(opts.caseId);
   const c = await store.cases.get(caseId);
   if (!c) throw new CasecamError('case-not-found', `no case "${caseId}" in this store`);
-  const outDir = path.resolve(opts.outDir);
-  const existing = await readdir(outDir).catch(() => [] as string[]);
-  if (existing.length > 0) throw new CasecamError('usage', `bundle directory ${outDir} exists and is not empty`);
+  const outDir = await checkTarget(opts.outDir);
   const work = path.join(path.dirname(outDir), `.${path.basename(outDir)}.partial`);
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
+  await bounded(rm(work, { recursive: true, force: true }), `clearing ${work}`);
+  await bounded(mkdir(work, { recursive: true, mode: 0o700 }), `making ${work}`);
 
   try {
     return await build(opts, c, work, outDir, clock);
@@ -84,6 +89,24 @@ export async function exportBundle(opts: ExportOptions): Promise<ExportResult> {
     await rm(work, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The target is checked before anything is read or journaled: not under /proc, /sys or
+ * /dev (mkdir loops there), not an existing file, not a non-empty directory, and its
+ * parent a directory.
+ */
+async function checkTarget(given: string): Promise<string> {
+  const outDir = refuseSystemPath(given, 'bundle path');
+  const st = await bounded(lstat(outDir), `looking at ${outDir}`).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (st && !st.isDirectory()) throw new CasecamError('usage', `bundle path ${outDir} exists and is not a directory: give a new path or an empty directory`);
+  if (st && (await bounded(readdir(outDir), `listing ${outDir}`)).length > 0) throw new CasecamError('usage', `bundle directory ${outDir} exists and is not empty`);
+  const parent = await bounded(stat(path.dirname(outDir)), `looking at ${path.dirname(outDir)}`).catch(() => undefined);
+  if (parent && !parent.isDirectory()) throw new CasecamError('usage', `bundle path ${outDir}: ${path.dirname(outDir)} is not a directory`);
+  return outDir;
 }
 
 async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: string, clock: Clock): Promise<ExportResult> {
@@ -96,8 +119,8 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
   for (const seg of rows.filter((r) => r.evictedAt === undefined)) {
     const file = path.posix.join('media', seg.channel, `${seg.id}.mkv`);
     const dest = path.join(work, file);
-    await mkdir(path.dirname(dest), { recursive: true });
-    await copyFile(path.join(opts.evidenceDir, seg.file), dest);
+    await bounded(mkdir(path.dirname(dest), { recursive: true, mode: 0o700 }), `making ${path.dirname(dest)}`);
+    await bounded(copyFile(path.join(opts.evidenceDir, seg.file), dest), `copying segment ${seg.id}`);
     const { sha256, bytes } = await sha256File(dest);
     if (sha256 !== seg.sha256 || bytes !== seg.bytes) {
       throw new CasecamError('storage', `evidence file of segment ${seg.id} no longer matches its sealed hash: the store was altered`);
@@ -167,11 +190,12 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
   const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
   const manifestSha256 = sha256Hex(manifestBytes);
   const sums = Buffer.from(sumsText(manifestSha256, sha256Hex(key.publicPem), manifest), 'utf8');
-  await writeFile(path.join(work, BUNDLE_FILES.manifest), manifestBytes);
-  await writeFile(path.join(work, BUNDLE_FILES.signature), signBytes(key, manifestBytes));
-  await writeFile(path.join(work, BUNDLE_FILES.publicKey), key.publicPem);
-  await writeFile(path.join(work, BUNDLE_FILES.sums), sums);
-  await writeFile(path.join(work, BUNDLE_FILES.sumsSignature), signBytes(key, sums));
+  await bounded(writeFile(path.join(work, BUNDLE_FILES.manifest), manifestBytes, { mode: 0o600 }), 'writing manifest');
+  await bounded(writeFile(path.join(work, BUNDLE_FILES.signature), signBytes(key, manifestBytes), { mode: 0o600 }), 'writing signature');
+  await bounded(writeFile(path.join(work, BUNDLE_FILES.publicKey), key.publicPem, { mode: 0o600 }), 'writing publicKey');
+  await bounded(writeFile(path.join(work, BUNDLE_FILES.sums), sums, { mode: 0o600 }), 'writing sums');
+  await bounded(writeFile(path.join(work, BUNDLE_FILES.sumsSignature), signBytes(key, sums), { mode: 0o600 }), 'writing sumsSignature');
+  await bounded(privateTree(work), `narrowing the modes in ${work}`);
   await rmdir(outDir).catch(() => undefined); // an empty BUNDLE directory made beforehand
   await rename(work, outDir);
 

@@ -11,16 +11,17 @@
  * - The manifest is well formed; within each channel the segments are numbered from 0
  *   in time order; the journal entries carried recompute, and every segment's hash is
  *   the one journaled when it was sealed.
+ * - A bundle is regular files only (bundle-files.ts): a symlink, FIFO or device is
+ *   named and refused, never followed; every read is bounded by the manifest's byte
+ *   counts (or a fixed cap for the fixed files).
  */
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { sha256File } from '../recording/durable-files.js';
 import { entryHash, sha256Hex } from '../evidence/journal-hash.js';
 import { keyFingerprint, parsePublicKeyPem, verifyBytes } from '../evidence/device-key.js';
 import { errorMessage } from '../core/errors.js';
 import { formatIssues } from '../config/load.js';
 import { BUNDLE_FILES, ManifestSchema, sumsText, type Manifest } from './manifest.js';
+import { isRefused, hashBounded, listBundle, openRegular, readBounded } from './bundle-files.js';
 
 export interface VerifyOptions {
   /** The device's public key as registered at provisioning (PEM). */
@@ -41,33 +42,33 @@ export interface VerifyResult {
   channels: string[];
 }
 
-async function listFiles(dir: string, base = dir): Promise<string[]> {
-  const out: string[] = [];
-  for (const ent of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = path.join(dir, ent.name);
-    if (ent.isDirectory()) out.push(...(await listFiles(p, base)));
-    else out.push(path.relative(base, p).split(path.sep).join('/'));
-  }
-  return out;
-}
-
-const read = (dir: string, name: string) => readFile(path.join(dir, name)).catch(() => undefined);
+/** Caps on the fixed files: far above any real bundle's, so a hostile one cannot fill memory. */
+const MAX_BYTES: Record<string, number> = {
+  [BUNDLE_FILES.manifest]: 256 * 1024 * 1024,
+  [BUNDLE_FILES.signature]: 1024,
+  [BUNDLE_FILES.publicKey]: 16 * 1024,
+  [BUNDLE_FILES.sums]: 64 * 1024 * 1024,
+  [BUNDLE_FILES.sumsSignature]: 1024,
+};
 
 export async function verifyBundle(bundleDir: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const problems: string[] = [];
   const result: VerifyResult = { ok: false, problems, pinned: false, segments: 0, continuous: 0, channels: [] };
+  const fixedNames = [BUNDLE_FILES.manifest, BUNDLE_FILES.signature, BUNDLE_FILES.publicKey, BUNDLE_FILES.sums, BUNDLE_FILES.sumsSignature];
   const [manifestBytes, sig, pubPem, sums, sumsSig] = await Promise.all(
-    [BUNDLE_FILES.manifest, BUNDLE_FILES.signature, BUNDLE_FILES.publicKey, BUNDLE_FILES.sums, BUNDLE_FILES.sumsSignature].map((f) => read(bundleDir, f)),
+    fixedNames.map((f) =>
+      readBounded(bundleDir, f, MAX_BYTES[f]!).then(
+        (bytes) => {
+          if (!bytes) problems.push(`${f}: missing`);
+          return bytes;
+        },
+        (err: unknown) => {
+          problems.push(isRefused(err) ? err.message : `${f}: cannot be read (${errorMessage(err)})`);
+          return undefined;
+        },
+      ),
+    ),
   );
-  for (const [name, bytes] of [
-    [BUNDLE_FILES.manifest, manifestBytes],
-    [BUNDLE_FILES.signature, sig],
-    [BUNDLE_FILES.publicKey, pubPem],
-    [BUNDLE_FILES.sums, sums],
-    [BUNDLE_FILES.sumsSignature, sumsSig],
-  ] as const) {
-    if (!bytes) problems.push(`${name}: missing`);
-  }
 
   // Keys: the bundle's own, and the pinned one that must be the same.
   let bundleKey: KeyObject | undefined;
@@ -138,15 +139,27 @@ async function checkFiles(dir: string, manifest: Manifest, problems: string[]): 
   const listed = [...manifest.segments, ...manifest.continuous, ...(manifest.reports ?? [])];
   const byHash = new Map(listed.map((f) => [f.sha256, f.file]));
   const seen = new Set<string>();
+  const maxListed = Math.max(0, ...listed.map((f) => f.bytes));
   for (const f of listed) {
     if (seen.has(f.file)) problems.push(`${f.file}: listed twice`);
     seen.add(f.file);
+    let opened;
+    try {
+      opened = await openRegular(dir, f.file);
+    } catch (err) {
+      problems.push(isRefused(err) ? err.message : `${f.file}: missing`);
+      continue;
+    }
     let actual: { sha256: string; bytes: number };
     try {
-      actual = await sha256File(path.join(dir, f.file));
-    } catch {
-      problems.push(`${f.file}: missing`);
-      continue;
+      // Reads bounded by the manifest: a file larger than any listed one is not read at all.
+      if (opened.size !== f.bytes && opened.size > maxListed) {
+        problems.push(`${f.file}: content changed (${opened.size} bytes, the manifest says ${f.bytes})`);
+        continue;
+      }
+      actual = await hashBounded(opened.fh, Math.max(f.bytes, opened.size));
+    } finally {
+      await opened.fh.close();
     }
     if (actual.sha256 === f.sha256 && actual.bytes === f.bytes) continue;
     const other = byHash.get(actual.sha256);
@@ -154,9 +167,12 @@ async function checkFiles(dir: string, manifest: Manifest, problems: string[]): 
     else problems.push(`${f.file}: content changed (${actual.bytes} bytes, SHA-256 differs from the manifest)`);
   }
   const fixed = new Set<string>(Object.values(BUNDLE_FILES));
-  for (const f of await listFiles(dir)) {
+  const { files, refused } = await listBundle(dir);
+  for (const f of files) {
     if (!seen.has(f) && !fixed.has(f)) problems.push(`${f}: not listed in the manifest (added)`);
   }
+  // A listed name that is not a regular file was named above already.
+  for (const r of refused) if (!problems.includes(r)) problems.push(r);
 }
 
 function checkOrder(manifest: Manifest, problems: string[]): void {

@@ -1,7 +1,7 @@
 /**
  * The GPIO interface the rest of casecam sees: one input line (the counter button)
  * and output lines (recording lamp, buzzer). The onoff adapter (onoff-io.ts) and the
- * simulated twin (simulator/twins/sim-gpio.ts) both implement it and pass one
+ * simulated twin (src/hw/sim/sim-gpio.ts) both implement it and pass one
  * contract suite (test/hw/digital-io-contract.ts).
  *
  * Levels are logical: 1 = pressed / lit / sounding, whatever the wiring's polarity

@@ -1,20 +1,24 @@
 /**
- * Builds the field-hardware subsystems from the config: the counter button, the
- * recording lamp and buzzer (onoff, or the simulated twin with --simulate), the
- * serial GPS and the serial barcode scanner. The composition root adds them to the
- * App; they reach the recorder only through its sessions, bus and position hook.
+ * Builds the field-hardware parts from the config: the counter button, the recording
+ * lamp and buzzer (onoff, or the simulated twin with --simulate), the serial GPS and
+ * the serial barcode scanner. The composition root puts their lifecycles in the
+ * trigger phase; they reach the recording only through the case sessions and the bus.
  */
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import type { Recorder } from '../recorder.js';
-import type { Subsystem } from '../app.js';
+import type { Bus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import type { Store } from '../store/store.js';
+import type { CaseSessions } from '../recording/case-sessions.js';
+import type { Position } from '../osd/osd-text.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
-import { SimInput, SimOutput } from '../../simulator/twins/sim-gpio.js';
+import { SimInput, SimOutput } from './sim/sim-gpio.js';
 import type { DigitalInput, DigitalOutput } from './digital-io.js';
 import { openOnoffInput, openOnoffOutput } from './onoff-io.js';
 import { loadBoardProfile } from './board-profile.js';
-import { GpioConfigSchema, SerialConfigSchema, type GpioLineConfig } from './hw-config.js';
-import { TriggerActions } from './trigger-actions.js';
+import type { GpioLineConfig } from './hw-config.js';
+import { TriggerActions, type TriggerSessions } from './trigger-actions.js';
 import { CounterButton } from './counter-button.js';
 import { RecordingIndicators } from './recording-indicators.js';
 import { GpsSource, type GpsHealth } from './gps-source.js';
@@ -24,13 +28,17 @@ import { ScannerSource } from './scanner-source.js';
 export interface FieldHardwareOptions {
   config: Config;
   log: Logger;
-  recorder: Recorder;
+  bus: Bus;
+  clock: Clock;
+  store: Store;
+  sessions: TriggerSessions & Pick<CaseSessions, 'activeCases'>;
   /** Use the simulated GPIO twin instead of onoff. */
   simulateGpio: boolean;
 }
 
 export class FieldHardware {
-  readonly subsystems: Subsystem[] = [];
+  /** Button, lamps, GPS, scanner: each in the trigger phase. */
+  readonly lifecycles: Lifecycle[] = [];
   readonly actions: TriggerActions;
   gps: GpsSource | undefined;
   scanner: ScannerSource | undefined;
@@ -39,13 +47,12 @@ export class FieldHardware {
   readonly sim = { button: new SimInput(), lamp: new SimOutput(), buzzer: new SimOutput() };
 
   constructor(private readonly opts: FieldHardwareOptions) {
-    const { config, log, recorder } = opts;
-    this.actions = new TriggerActions(() => recorder.sessions, log.child({ hw: 'trigger' }));
-    const gpio = config.gpio ?? GpioConfigSchema.parse({});
-    const serial = config.serial ?? SerialConfigSchema.parse({});
+    const { config, log, bus, clock, store, sessions } = opts;
+    this.actions = new TriggerActions(sessions, log.child({ hw: 'trigger' }));
+    const { gpio, serial } = config;
     const hasGpio = opts.simulateGpio || gpio.board !== undefined || gpio.button !== undefined || gpio.lamp !== undefined;
     if (hasGpio) {
-      this.subsystems.push(
+      this.lifecycles.push(
         this.guarded(new CounterButton({
           input: () => this.input('button'),
           actions: this.actions,
@@ -55,39 +62,37 @@ export class FieldHardware {
         })),
       );
       this.indicators = new RecordingIndicators({
-        bus: recorder.bus,
+        bus,
         log: log.child({ hw: 'lamp' }),
-        recording: () => (recorder.sessions?.activeCases().length ?? 0) > 0,
+        recording: () => sessions.activeCases().length > 0,
         lamp: () => this.output('lamp'),
         buzzer: () => this.output('buzzer'),
         reminderSeconds: gpio.reminderSeconds,
-        now: () => recorder.clock.now(),
+        now: () => clock.now(),
       });
-      this.subsystems.push(this.guarded(this.indicators));
+      this.lifecycles.push(this.guarded(this.indicators));
     }
     if (serial.gps) {
       const track = new GpsTrack({
-        store: () => recorder.store,
+        store,
         log,
-        activeWindows: () => recorder.sessions?.activeCases() ?? [],
+        activeWindows: () => sessions.activeCases(),
         keepMs: (config.recording.preRecordSeconds + 10) * 1000,
       });
       this.gps = new GpsSource({
         ...serial.gps,
-        bus: recorder.bus,
+        bus,
         log: log.child({ hw: 'gps' }),
-        clock: recorder.clock,
+        clock,
         track,
         lostAfterSeconds: serial.gpsLostSeconds,
         clockMaxOffsetSeconds: serial.clockMaxOffsetSeconds,
       });
-      const gps = this.gps;
-      recorder.position = () => gps.position();
-      this.subsystems.push(gps);
+      this.lifecycles.push(trigger(this.gps));
     }
     if (serial.scanner) {
       this.scanner = new ScannerSource({ ...serial.scanner, log: log.child({ hw: 'scanner' }), actions: this.actions });
-      this.subsystems.push(this.scanner);
+      this.lifecycles.push(trigger(this.scanner));
     }
   }
 
@@ -96,17 +101,18 @@ export class FieldHardware {
    * `gpio.failed` alarm instead of stopping the service: recording goes on, and cases
    * can still be opened by scanner or MQTT command.
    */
-  private guarded(s: Subsystem): Subsystem {
-    const { log, recorder } = this.opts;
+  private guarded(s: Part): Lifecycle {
+    const { log, bus, clock } = this.opts;
     return {
       name: s.name,
+      phase: 'trigger',
       start: async () => {
         try {
           await s.start();
         } catch (err) {
           const message = `${s.name} unavailable: ${errorMessage(err)}`;
           log.error({ subsystem: s.name, error: errorMessage(err) }, message);
-          recorder.bus.emit('alarm.raised', { kind: 'gpio.failed', subject: s.name, message, at: recorder.clock.now() });
+          bus.emit('alarm.raised', { kind: 'gpio.failed', subject: s.name, message, at: clock.now() });
         }
       },
       stop: () => s.stop(),
@@ -122,11 +128,14 @@ export class FieldHardware {
     };
   }
 
+  /** The position for the watermark; undefined without a GPS or a fix. */
+  position = (): Position | undefined => this.gps?.position();
+
   /** The `gps` object of the health report; undefined when no GPS is configured. */
   gpsHealth = (): GpsHealth | undefined => this.gps?.health();
 
   private async line(role: 'button' | 'lamp' | 'buzzer'): Promise<GpioLineConfig | undefined> {
-    const gpio = this.opts.config.gpio ?? GpioConfigSchema.parse({});
+    const { gpio } = this.opts.config;
     if (gpio[role]) return gpio[role];
     if (!gpio.board) return undefined;
     const profile = await loadBoardProfile(gpio.board);
@@ -151,4 +160,10 @@ export class FieldHardware {
     }
     return openOnoffOutput(ref);
   }
+}
+
+type Part = Pick<Lifecycle, 'name' | 'start' | 'stop'>;
+
+function trigger(part: Part): Lifecycle {
+  return { name: part.name, phase: 'trigger', start: () => part.start(), stop: () => part.stop() };
 }

@@ -26,7 +26,7 @@ export class GpsTrack {
 
   constructor(
     private readonly deps: {
-      store: () => Store;
+      store: Store;
       log: Logger;
       activeWindows: () => ActiveWindow[];
       keepMs: number;
@@ -39,7 +39,7 @@ export class GpsTrack {
   }
 
   async write(fix: GpsFix): Promise<void> {
-    await this.deps.store().gpsTrack.put(Store.timeKey(fix.at), fix);
+    await this.deps.store.gpsTrack.put(Store.timeKey(fix.at), fix);
   }
 
   /** Delete track rows that no case wants; call about once a second. */
@@ -54,8 +54,8 @@ export class GpsTrack {
     const cutoff = Math.min(now - this.deps.keepMs, ...active.map((w) => w.windowStart));
     if (cutoff <= this.cursor) return 0;
     const range = { gte: Store.timeKey(this.cursor), lt: Store.timeKey(cutoff) };
-    const doomed = (await this.deps.store().gpsTrack.entries(range)).length;
-    await this.deps.store().gpsTrack.sub.clear(range);
+    const doomed = (await this.deps.store.gpsTrack.entries(range)).length;
+    await this.deps.store.gpsTrack.sub.clear(range);
     this.cursor = cutoff;
     return doomed;
   }

@@ -5,53 +5,62 @@
  */
 import { z } from 'zod';
 
-export const GpioLineSchema = z.object({
-  /** The chip's label as in /sys/class/gpio/gpiochipN/label, e.g. "pinctrl-bcm2711". */
-  chip: z.string().min(1),
-  line: z.number().int().min(0).max(1023),
-  activeLow: z.boolean().default(false),
+export const GpioLineSchema = z.strictObject({
+  chip: z.string().min(1).meta({ description: 'the chip\'s label as in `/sys/class/gpio/gpiochipN/label`, e.g. `pinctrl-bcm2711`' }),
+  line: z.number().int().min(0).max(1023).meta({ description: 'line offset on that chip' }),
+  activeLow: z.boolean().default(false).meta({ description: 'the line reads 0 when active' }),
 });
 
-export const GpioConfigSchema = z.object({
-  /** A board profile in hw/ (e.g. "rpi4"); its lines are used where none is given here. */
-  board: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
-  button: GpioLineSchema.optional(),
-  lamp: GpioLineSchema.optional(),
-  buzzer: GpioLineSchema.optional(),
-  debounceMs: z.number().int().min(1).max(500).default(30),
-  /** Holding the button this long closes the case as documents served. */
-  longPressSeconds: z.number().min(0.5).max(30).default(3),
-  /** While recording, a beep every this many seconds (0 = no reminder). */
-  reminderSeconds: z.number().min(0).max(3600).default(60),
+export const GpioConfigSchema = z.strictObject({
+  board: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
+    .optional()
+    .meta({ docType: 'name in `hw/`', description: 'a board profile (e.g. `rpi4`); its lines are used where none is given here' }),
+  button: GpioLineSchema.optional().meta({ description: 'the counter button' }),
+  lamp: GpioLineSchema.optional().meta({ description: 'the recording lamp' }),
+  buzzer: GpioLineSchema.optional().meta({ description: 'the buzzer' }),
+  debounceMs: z.number().int().min(1).max(500).default(30).meta({ description: 'button debounce' }),
+  longPressSeconds: z.number().min(0.5).max(30).default(3).meta({ description: 'holding the button this long closes the case as documents served' }),
+  reminderSeconds: z.number().min(0).max(3600).default(60).meta({ description: 'while recording, a beep every this many seconds (0 = no reminder)' }),
 });
 
-const BaudSchema = z.number().int().refine((n) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800].includes(n), 'a standard baud rate, e.g. 9600');
+const BaudSchema = z
+  .number()
+  .int()
+  .refine((n) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800].includes(n), 'a standard baud rate, e.g. 9600')
+  .meta({ docType: 'a standard baud rate (1200–460800)' });
 
-export const ScanPatternSchema = z.object({
-  /** A regular expression tested against the whole scanned code. */
-  pattern: z.string().min(1).refine((p) => {
-    try {
-      new RegExp(p, 'u');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'a valid regular expression'),
-  action: z.enum(['open', 'marker', 'close', 'ignore']),
+export const ScanPatternSchema = z.strictObject({
+  pattern: z
+    .string()
+    .min(1)
+    .refine((p) => {
+      try {
+        new RegExp(p, 'u');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'a valid regular expression')
+    .meta({ docType: 'regular expression', description: 'tested against the whole scanned code' }),
+  action: z.enum(['open', 'marker', 'close', 'ignore']).meta({ description: 'what a code that matches does' }),
 });
 
-export const SerialDeviceSchema = z.object({
-  path: z.string().min(1),
-  baudRate: BaudSchema.default(9600),
+export const SerialDeviceSchema = z.strictObject({
+  path: z.string().min(1).meta({ docType: 'device path', description: 'the serial device, e.g. `/dev/casecam-gps`' }),
+  baudRate: BaudSchema.default(9600).meta({ description: 'line speed' }),
 });
 
-export const SerialConfigSchema = z.object({
-  gps: SerialDeviceSchema.optional(),
-  scanner: SerialDeviceSchema.extend({ patterns: z.array(ScanPatternSchema).max(32).default([]) }).optional(),
-  /** No fix for this long raises the `gps.lost` alarm. */
-  gpsLostSeconds: z.number().min(1).max(3600).default(10),
-  /** System clock further than this from GPS time raises `clock.wrong`. */
-  clockMaxOffsetSeconds: z.number().min(0.5).max(86400).default(2),
+export const SerialConfigSchema = z.strictObject({
+  gps: SerialDeviceSchema.optional().meta({ description: 'NMEA GPS receiver (`--gps PATH[:BAUD]` overrides)' }),
+  scanner: SerialDeviceSchema.extend({
+    patterns: z.array(ScanPatternSchema).max(32).default([]).meta({ description: 'what scanned codes do, first match wins' }),
+  })
+    .optional()
+    .meta({ description: 'serial barcode scanner (`--scanner PATH[:BAUD]` overrides)' }),
+  gpsLostSeconds: z.number().min(1).max(3600).default(10).meta({ description: 'no fix for this long raises the `gps.lost` alarm' }),
+  clockMaxOffsetSeconds: z.number().min(0.5).max(86400).default(2).meta({ description: 'system clock further than this from GPS time raises `clock.wrong`' }),
 });
 
 export type GpioConfig = z.infer<typeof GpioConfigSchema>;

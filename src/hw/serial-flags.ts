@@ -6,7 +6,7 @@ import { CasecamError } from '../core/errors.js';
 
 export function withSerialDevices(config: Config, flags: { gps?: string; scanner?: string }): Config {
   if (flags.gps === undefined && flags.scanner === undefined) return config;
-  const serial = config.serial ?? SerialConfigSchema.parse({});
+  const { serial } = config;
   const merged = {
     ...serial,
     ...(flags.gps !== undefined ? { gps: parseSerialSpec(flags.gps, serial.gps?.baudRate ?? 9600) } : {}),

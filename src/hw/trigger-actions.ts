@@ -30,27 +30,27 @@ export interface TriggerOutcome {
 
 export class TriggerActions {
   constructor(
-    private readonly sessions: () => TriggerSessions,
+    private readonly sessions: TriggerSessions,
     private readonly log: Logger,
     private readonly officerId?: () => string | undefined,
   ) {}
 
   async button(press: 'short' | 'long'): Promise<TriggerOutcome> {
     if (press === 'long') return this.run('close', undefined, 'button');
-    return this.run(this.sessions().openCases().length ? 'marker' : 'open', undefined, 'button');
+    return this.run(this.sessions.openCases().length ? 'marker' : 'open', undefined, 'button');
   }
 
   /** A scanned code; `action` from a configured pattern overrides the default rules. */
   async scan(code: string, action: TriggerAction = 'auto'): Promise<TriggerOutcome> {
     if (action !== 'auto') return this.run(action, code, 'scanner');
-    const open = this.sessions().openCases();
+    const open = this.sessions.openCases();
     if (open.length === 0) return this.run('open', code, 'scanner');
     if (open.some((c) => c.id === code)) return this.run('marker', code, 'scanner');
     return this.run('close', code, 'scanner');
   }
 
   private async run(action: 'open' | 'marker' | 'close', code: string | undefined, source: string): Promise<TriggerOutcome> {
-    const s = this.sessions();
+    const s = this.sessions;
     try {
       if (action === 'open') {
         const r = await s.open({ caseId: code, trigger: 'application.accepted', source, officerId: this.officerId?.() });

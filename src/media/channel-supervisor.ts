@@ -15,7 +15,7 @@ import type { Bus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { FromWorkerSchema, type ToWorker } from './worker-protocol.js';
-import { parseSegmentFileName, type RingSegment } from './segment.js';
+import { parseSegmentFileName, type RingSegment } from '../core/segment.js';
 
 export interface SupervisorSettings {
   restartInitialMs: number;

@@ -18,6 +18,8 @@ export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import
 
 /** No pipeline syntax (!, quotes, escapes) and no white space inside a value. */
 const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
+/** The ring location is quoted in the pipeline: white space is fine, nothing that ends or escapes the quotes. */
+const SAFE_LOCATION = /^[^"\\\u0000-\u001f\u007f]{1,4096}$/;
 const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel']);
 
 export interface TemplateInput {
@@ -91,7 +93,7 @@ export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): strin
     if (!SAFE_VALUE.test(value)) throw new CasecamError('bad-config', `pipeline ${tpl.name}: parameter "${key}" has white space, quotes or "!"`);
     values[key] = value;
   }
-  if (!SAFE_VALUE.test(input.location)) throw new CasecamError('bad-config', `ring path "${input.location}" has white space or quotes`);
+  if (!SAFE_LOCATION.test(input.location)) throw new CasecamError('bad-config', `ring path "${input.location}" has quotes, backslashes or control characters`);
   values.fps = String(input.params.fps ?? tpl.defaults.fps ?? input.fps);
   values.gopFrames = String(Math.max(1, Math.round(Number(values.fps) * input.gopSeconds)));
   values.segmenter = segmenterElement(input.location, input.segmentSeconds);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/store.js';
 import type { RingRecord } from '../store/records.js';
-import type { RingSegment } from './segment.js';
+import type { RingSegment } from '../core/segment.js';
 
 export interface RingEntry extends RingSegment {
   /** Set once sealed: the evidence segment id (same as id). */

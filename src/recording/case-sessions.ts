@@ -33,7 +33,7 @@ import type { Store } from '../store/store.js';
 import type { CaseRecord, Gap, Marker, SegmentRecord, Trigger } from '../store/records.js';
 import { Store as StoreClass } from '../store/store.js';
 import type { Ring, RingEntry } from '../media/ring.js';
-import type { RingSegment } from '../media/segment.js';
+import type { RingSegment } from '../core/segment.js';
 import type { Journal } from '../evidence/journal.js';
 import type { Sealer } from './sealer.js';
 

@@ -13,9 +13,9 @@ export async function fsyncPath(p: string): Promise<void> {
   }
 }
 
-/** mkdir -p, and fsync the parent of every directory created so the new entry survives a crash. */
-export async function mkdirDurable(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
+/** mkdir -p (directories made with `mode`), and fsync the parent of every directory created so the new entry survives a crash. */
+export async function mkdirDurable(dir: string, mode?: number): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode });
   if (!first) return;
   let d = dir;
   while (d.length >= first.length) {

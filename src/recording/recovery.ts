@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/store.js';
 import type { RingRecord } from '../store/records.js';
-import { parseSegmentFileName } from '../media/segment.js';
+import { parseSegmentFileName } from '../core/segment.js';
 import type { Sealer } from './sealer.js';
 
 export interface RecoveryReport {

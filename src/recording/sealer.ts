@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { Store } from '../store/store.js';
 import type { SegmentRecord } from '../store/records.js';
-import type { RingSegment } from '../media/segment.js';
+import type { RingSegment } from '../core/segment.js';
 import type { Journal } from '../evidence/journal.js';
 import { fsyncPath, mkdirDurable, moveDurable, sha256File } from './durable-files.js';
 

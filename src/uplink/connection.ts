@@ -8,11 +8,13 @@
  *   (queueQoSZero off), and a QoS 1 publish in flight fails when the connection drops,
  *   which sends it back to the durable outbox. The outbox is the only queue.
  * - The last will is `offline`, retained, on `status`.
+ * - The broker URL is logged without user name and password (config/secrets.ts).
  */
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient, type IPublishPacket } from 'mqtt';
 import type { Logger } from '../core/logger.js';
 import { errorMessage } from '../core/errors.js';
+import { urlForLog } from '../config/secrets.js';
 
 export interface ConnectionOptions {
   url: string;
@@ -156,7 +158,7 @@ export class Connection {
       this.attempt = 0;
       this.connected = true;
       this.lastError = '';
-      this.opts.log.info({ url: this.opts.url }, 'connected to broker');
+      this.opts.log.info({ url: urlForLog(this.opts.url) }, 'connected to broker');
       Promise.resolve(this.opts.onConnect(this)).catch((err: unknown) => this.opts.log.error({ err }, 'on-connect work failed'));
     });
     client.on('message', (topic, payload, packet) => {
@@ -169,7 +171,7 @@ export class Connection {
       const was = this.connected;
       this.connected = false;
       if (was) {
-        this.opts.log.warn({ url: this.opts.url }, 'connection to broker lost');
+        this.opts.log.warn({ url: urlForLog(this.opts.url) }, 'connection to broker lost');
         this.opts.onDisconnect();
       }
       client.end(true);
@@ -189,6 +191,6 @@ export class Connection {
   private noteError(message: string): void {
     if (message === this.lastError) return;
     this.lastError = message;
-    this.opts.log.warn({ url: this.opts.url, error: message }, 'broker connection error');
+    this.opts.log.warn({ url: urlForLog(this.opts.url), error: message }, 'broker connection error');
   }
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import si from 'systeminformation';
 import type { Clock } from '../core/clock.js';
 import type { AlarmEvent } from '../core/events.js';
-import type { RecorderState } from '../recorder.js';
+import type { DeviceState } from '../recording/device-state.js';
 import { diskFigures, type RecordingRate } from './recording-rate.js';
 import type { HealthSchema } from './payloads.js';
 import type { z } from 'zod';
@@ -27,7 +27,7 @@ export interface HealthSources {
   clock: Clock;
   startedAt: number;
   evidenceDir: string;
-  state: () => RecorderState;
+  state: () => DeviceState;
   outbox: () => { depth: number; bytes: number; dropped: { telemetry: number; normal: number } };
   rate: RecordingRate;
   alarms: () => AlarmEvent[];

@@ -5,32 +5,39 @@
  */
 import { z } from 'zod';
 
-export const MqttConfigSchema = z.object({
-  /** mqtt://host:port or mqtts://host:port. Absent: the embedded broker on loopback. */
-  url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'an mqtt:// or mqtts:// URL').optional(),
-  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
-  topicRoot: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'topic levels without wildcards').default('casecam'),
-  username: z.string().max(256).optional(),
-  password: z.string().max(256).optional(),
-  /** PEM files for TLS (mqtts://): the CA that signed the broker, the device's certificate and key. */
-  caFile: z.string().min(1).optional(),
-  certFile: z.string().min(1).optional(),
-  keyFile: z.string().min(1).optional(),
-  keepaliveSeconds: z.number().int().min(1).max(3600).default(30),
-  reconnectInitialMs: z.number().int().min(10).max(60_000).default(500),
-  reconnectMaxMs: z.number().int().min(100).max(600_000).default(30_000),
-  healthSeconds: z.number().int().min(1).max(86_400).default(60),
-  /** Loopback port of the embedded broker; 0 = any free port. */
-  embeddedPort: z.number().int().min(0).max(65_535).default(1883),
+export const MqttConfigSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^mqtts?:\/\/[^\s]+$/, 'an mqtt:// or mqtts:// URL')
+    .optional()
+    .meta({
+      docType: '`mqtt://…` | `mqtts://…`',
+      description: 'the broker; `--broker` overrides it; absent: embedded broker on 127.0.0.1. A password in it (`user:pass@`) is never logged or journaled',
+    }),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5).meta({ description: 'MQTT 3.1.1 (4) or 5' }),
+  topicRoot: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'topic levels without wildcards')
+    .default('casecam')
+    .meta({ docType: 'topic levels', description: 'topics are `<topicRoot>/<deviceId>/…`' }),
+  username: z.string().max(256).optional().meta({ description: 'broker user name' }),
+  password: z.string().max(256).optional().meta({ description: 'broker password (journaled only as a keyed fingerprint, never logged)' }),
+  caFile: z.string().min(1).optional().meta({ docType: 'path', description: 'PEM: the CA that signed the broker (mqtts://)' }),
+  certFile: z.string().min(1).optional().meta({ docType: 'path', description: "PEM: the device's certificate" }),
+  keyFile: z.string().min(1).optional().meta({ docType: 'path', description: "PEM: the device's TLS key" }),
+  keepaliveSeconds: z.number().int().min(1).max(3600).default(30).meta({ description: 'keepalive (the last will fires after 1.5×)' }),
+  reconnectInitialMs: z.number().int().min(10).max(60_000).default(500).meta({ description: 'first reconnect delay (doubling, jittered, capped)' }),
+  reconnectMaxMs: z.number().int().min(100).max(600_000).default(30_000).meta({ description: 'reconnect delay cap' }),
+  healthSeconds: z.number().int().min(1).max(86_400).default(60).meta({ description: 'health report period' }),
+  embeddedPort: z.number().int().min(0).max(65_535).default(1883).meta({ description: 'embedded broker port (taken: any free port, logged); 0 = any' }),
   outbox: z
-    .object({
-      maxBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
-      /** Telemetry and replies older than this are dropped; case and alarm events never are. */
-      maxAgeSeconds: z.number().int().min(60).default(7 * 24 * 3600),
-      /** Messages published and not yet acknowledged at once. */
-      window: z.number().int().min(1).max(1000).default(100),
+    .strictObject({
+      maxBytes: z.number().int().min(1024).default(64 * 1024 * 1024).meta({ docType: 'bytes', description: 'outbox bound (case and alarm events may exceed it, never dropped)' }),
+      maxAgeSeconds: z.number().int().min(60).default(7 * 24 * 3600).meta({ description: 'telemetry and replies older than this are dropped; case and alarm events never are' }),
+      window: z.number().int().min(1).max(1000).default(100).meta({ description: 'messages in flight awaiting PUBACK' }),
     })
-    .default({ maxBytes: 64 * 1024 * 1024, maxAgeSeconds: 7 * 24 * 3600, window: 100 }),
+    .prefault({})
+    .meta({ description: 'the durable outbox every report goes through ([mqtt.md](mqtt.md))' }),
 });
 export type MqttConfig = z.infer<typeof MqttConfigSchema>;
 

@@ -15,7 +15,10 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { BusEvents } from '../core/events.js';
 import type { Config } from '../config/schema.js';
-import type { Recorder } from '../recorder.js';
+import type { Store } from '../store/store.js';
+import type { DeviceState } from '../recording/device-state.js';
+import type { StorageStatus } from '../evidence/retention.js';
+import type { CommandContext } from './commands/context.js';
 import type { MqttConfig } from './uplink-config.js';
 import { Connection, RefusedByBroker } from './connection.js';
 import { Outbox, type DropReport } from './outbox.js';
@@ -34,7 +37,13 @@ export interface UplinkDeps {
   config: Config;
   /** The resolved `mqtt` section with the broker URL to use. */
   mqtt: MqttConfig & { url: string };
-  recorder: Pick<Recorder, 'sessions' | 'state' | 'store' | 'paths'> & { retention?: Pick<Recorder['retention'], 'status'> };
+  sessions: CommandContext['sessions'];
+  state: () => DeviceState;
+  /** The outbox's LevelDB table. */
+  outboxTable: Store['outbox'];
+  evidenceDir: string;
+  /** The storage budget's figures, when retention runs under one. */
+  storage?: () => StorageStatus | undefined;
   bus: Bus;
   clock: Clock;
   log: Logger;
@@ -81,8 +90,8 @@ export class Uplink {
     this.rate = new RecordingRate(deps.bus, deps.clock);
     this.dispatcher = new CommandDispatcher(
       {
-        sessions: () => deps.recorder.sessions,
-        state: () => deps.recorder.state(),
+        sessions: deps.sessions,
+        state: deps.state,
         bus: deps.bus,
         clock: deps.clock,
         claim: deps.claim,
@@ -96,7 +105,7 @@ export class Uplink {
     const m = deps.mqtt;
     this.stopping = false;
     this.outbox = new Outbox({
-      table: deps.recorder.store.outbox,
+      table: deps.outboxTable,
       clock: deps.clock,
       log: deps.log,
       limits: { maxBytes: m.outbox.maxBytes, maxAgeMs: m.outbox.maxAgeSeconds * 1000, window: m.outbox.window },
@@ -163,13 +172,13 @@ export class Uplink {
     this.healthRunning = healthReport({
       clock: deps.clock,
       startedAt: this.startedAt,
-      evidenceDir: deps.recorder.paths.evidenceDir,
-      state: () => deps.recorder.state(),
+      evidenceDir: deps.evidenceDir,
+      state: deps.state,
       outbox: () => ({ depth: this.outbox.depth(), bytes: this.outbox.bytes(), dropped: { ...this.outbox.dropped } }),
       rate: this.rate,
       alarms: () => this.alarms.list(),
       gps: deps.gps,
-      storage: () => deps.recorder.retention?.status(),
+      storage: deps.storage,
     })
       .then((h) => this.outbox.enqueue({ topic: this.topics.health, payload: JSON.stringify(h), qos: 1, retain: false, priority: 'telemetry' }))
       .then(() => undefined)
@@ -187,7 +196,7 @@ export class Uplink {
       await conn.publish(this.topics.status, 'online', retained);
       this.lastState = '';
       await this.publishState();
-      const inventory = await inventoryReport(deps.config, deps.recorder.paths.evidenceDir, deps.clock);
+      const inventory = await inventoryReport(deps.config, deps.evidenceDir, deps.clock);
       await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
     } catch (err) {
       deps.log.warn({ err }, 'retained snapshots not all published on connect');
@@ -230,7 +239,7 @@ export class Uplink {
 
   private async publishState(): Promise<void> {
     if (!this.conn?.connected) return;
-    const current = this.deps.recorder.state();
+    const current = this.deps.state();
     const key = JSON.stringify(current);
     if (key === this.lastState) return;
     this.lastState = key;

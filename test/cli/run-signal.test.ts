@@ -4,7 +4,8 @@
  * for the start, then stops cleanly, instead of Node's default of dying on the spot.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,4 +38,53 @@ test('SIGTERM during start-up stops the service cleanly once it has started', as
   const store = await Store.open(path.join(dir, 'db'), silentLogger());
   t.true((await store.getMeta()).cleanShutdown, 'the stop was clean');
   await store.close();
+});
+
+/** A config whose device key is a FIFO: reading it blocks a file-system call for ever, as a wedged mount would. */
+async function hangingStart(prefix: string): Promise<{ dir: string; file: string }> {
+  const dir = await tempDir(prefix);
+  const file = path.join(dir, 'config.json');
+  await writeFile(file, JSON.stringify(testConfig(dir, { channels: 1 })));
+  await mkdir(path.join(dir, 'keys'), { recursive: true });
+  await promisify(execFile)('mkfifo', [path.join(dir, 'keys', 'device.key')]);
+  return { dir, file };
+}
+
+function runCasecam(file: string) {
+  const child = spawn(process.execPath, [CLI, 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CASECAM_LOG_JSON: '1' } });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  return { child, exited, log: () => log };
+}
+
+test('SIGTERM during a start that hangs still ends the process, non-zero, and says why', async (t) => {
+  const { dir, file } = await hangingStart('casecam-run-hang-');
+  const run = runCasecam(file);
+  t.teardown(() => run.child.kill('SIGKILL'));
+  // The store opens just before the key is read: from then on the start hangs.
+  await waitFor(() => access(path.join(dir, 'db', 'LOCK')).then(() => true, () => false), 30_000, 'the recorder to be starting');
+  const sentAt = Date.now();
+  run.child.kill('SIGTERM');
+  const bound = await Promise.race([run.exited, new Promise<undefined>((r) => setTimeout(r, 45_000))]);
+  t.truthy(bound, `still running 45 s after SIGTERM: ${run.log().slice(-1000)}`);
+  const { code, signal, at } = bound!;
+  t.true(code !== 0 || signal !== null, `exit ${code} ${signal}`);
+  t.true(at - sentAt < 45_000);
+  t.regex(run.log(), /the start did not finish within 10 s of SIGTERM: ending the process without a clean stop/);
+  // The database lock went with the process: another command can open the store.
+  const store = await Store.open(path.join(dir, 'db'), silentLogger());
+  await store.close();
+});
+
+test('a start step that hangs fails the start with the step named, and the process ends', async (t) => {
+  const { file } = await hangingStart('casecam-run-hang2-');
+  const run = runCasecam(file);
+  t.teardown(() => run.child.kill('SIGKILL'));
+  const bound = await Promise.race([run.exited, new Promise<undefined>((r) => setTimeout(r, 90_000))]);
+  t.truthy(bound, `still running after 90 s: ${run.log().slice(-1000)}`);
+  t.true(bound!.code !== 0 || bound!.signal !== null);
+  t.regex(run.log(), /loading the device key did not finish within 30 s/);
 });

@@ -4,11 +4,13 @@
  * Each way of tampering named in the issue is caught with its reason.
  */
 import test from 'ava';
-import { cp, readFile, readdir, rename, rm, unlink, writeFile, copyFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rename, rm, stat, symlink, unlink, writeFile, copyFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { cli, recordCase, run, startRecorder } from './helpers.js';
+import { CLI, cli, recordCase, run, startRecorder } from './helpers.js';
 import { tempDir, testConfig } from '../helpers/test-config.js';
 import { sumsText, type Manifest } from '../../src/export/manifest.js';
 import { sha256Hex } from '../../src/evidence/journal-hash.js';
@@ -271,4 +273,88 @@ test('a segment cut out of a re-signed manifest shows in the numbering even with
     m.segments = m.segments.filter((s) => s.file !== victim.file);
   });
   await rejected(t, dir, /cam1: segment .* is listed at position 2 but numbered 3 \(segments removed or reordered\)/, { pinned: false });
+});
+
+/** verify as a child process, bounded: a hang is a failure, not a stuck suite. */
+function verifyBounded(dir: string): Promise<{ code: number | string; stderr: string; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, 'verify', dir, '--key', trustedKey], { timeout: 60_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) => {
+      const code = err ? ((err as { killed?: boolean }).killed ? 'killed (hung)' : ((err as { code?: number }).code ?? 1)) : 0;
+      resolve({ code, stderr, ms: Date.now() - t0 });
+    });
+  });
+}
+
+test('a segment replaced by a symlink, even to an identical copy outside the bundle, is refused, not followed', async (t) => {
+  const dir = await copyOfBundle();
+  const seg = (await manifestOf(dir)).segments[0]!.file;
+  const outside = path.join(root, 'outside-copy.mkv');
+  await copyFile(path.join(dir, seg), outside);
+  await unlink(path.join(dir, seg));
+  await symlink(outside, path.join(dir, seg));
+  const r = await verifyBounded(dir);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, new RegExp(`${seg}: a symbolic link, not allowed in a bundle \\(only regular files\\)`));
+  t.regex(r.stderr, /NOT intact/);
+});
+
+test('media/ replaced by a symlink to an identical copy is refused', async (t) => {
+  const dir = await copyOfBundle();
+  const elsewhere = path.join(root, `media-elsewhere-${copies}`);
+  await cp(path.join(dir, 'media'), elsewhere, { recursive: true });
+  await rm(path.join(dir, 'media'), { recursive: true });
+  await symlink(elsewhere, path.join(dir, 'media'));
+  const r = await verifyBounded(dir);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /media: a symbolic link, not allowed in a bundle/);
+});
+
+test('a symlink to /dev/zero and a FIFO do not hang verify: each is named and refused', async (t) => {
+  const dir = await copyOfBundle();
+  const seg = (await manifestOf(dir)).segments[1]!.file;
+  await unlink(path.join(dir, seg));
+  await symlink('/dev/zero', path.join(dir, seg));
+  await unlink(path.join(dir, 'manifest.sig'));
+  await promisify(execFile)('mkfifo', [path.join(dir, 'manifest.sig')]);
+  const extra = path.join(dir, 'media', 'zero.mkv');
+  await symlink('/dev/zero', extra);
+  const r = await verifyBounded(dir);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, new RegExp(`${seg}: a symbolic link, not allowed`));
+  t.regex(r.stderr, /manifest\.sig: a FIFO, not allowed in a bundle/);
+  t.regex(r.stderr, /media\/zero\.mkv: a symbolic link, not allowed/);
+});
+
+test.serial('case export onto an existing file is refused before anything is read or journaled, with a clear message', async (t) => {
+  const data = path.join(root, 'data');
+  const target = path.join(root, 'already-a-file');
+  await writeFile(target, 'keep me');
+  const before = (await cli('journal', 'list', '--data', data)).stdout.split('\n').length;
+  const r = await cli('case', 'export', CASE_ID, '--data', data, '--out', target);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /bundle path .*already-a-file exists and is not a directory: give a new path or an empty directory/);
+  t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  t.is(await readFile(target, 'utf8'), 'keep me');
+  t.false((await readdir(root)).some((f) => f.includes('.partial')), 'no half bundle left');
+  const journal = (await cli('journal', 'list', '--data', data)).stdout;
+  t.is(journal.split('\n').length, before, `nothing journaled: ${journal.split('\n').slice(before - 1).join('\n')}`);
+});
+
+test.serial('case export under /proc is refused at once with the path named', async (t) => {
+  const r = await cli('case', 'export', CASE_ID, '--data', path.join(root, 'data'), '--out', '/proc/self/casecam-bundle');
+  t.not(r.code, 0);
+  t.regex(r.stderr, /bundle path: "\/proc\/self\/casecam-bundle" is under \/proc/);
+});
+
+test.serial('an exported bundle is private to the service user (directories 0700, files 0600)', async (t) => {
+  const check = async (dir: string): Promise<void> => {
+    t.is((await stat(dir)).mode & 0o777, 0o700, dir);
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await check(p);
+      else t.is((await stat(p)).mode & 0o777, 0o600, p);
+    }
+  };
+  await check(bundle);
 });

@@ -3,20 +3,20 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { Recorder } from '../../src/recorder.js';
+import { buildService, type Service } from '../../src/service/build-service.js';
 import type { BusEvents } from '../../src/core/events.js';
 import { sleep } from '../helpers/test-config.js';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-export async function startRecorder(config: Config): Promise<Recorder> {
-  const r = new Recorder({ config, log: silentLogger() });
+export async function startRecorder(config: Config): Promise<Service> {
+  const r = await buildService(config, { log: silentLogger() });
   await r.start();
   return r;
 }
 
 export function nextEvent<K extends keyof BusEvents>(
-  r: Recorder,
+  r: Service,
   event: K,
   pred: (e: BusEvents[K]) => boolean = () => true,
   timeoutMs = 30_000,
@@ -36,7 +36,7 @@ export function nextEvent<K extends keyof BusEvents>(
 }
 
 /** Open a case, let it record, serve the documents, wait until it is closed and sealed. */
-export async function recordCase(r: Recorder, caseId: string, seconds: number): Promise<void> {
+export async function recordCase(r: Service, caseId: string, seconds: number): Promise<void> {
   const closed = nextEvent(r, 'case.closed', (e) => e.caseId === caseId);
   await r.sessions.open({ caseId, trigger: 'application.accepted', source: 'test' });
   await sleep(seconds * 1000);

@@ -1,10 +1,10 @@
 /** The sealed files of a case, per channel, in time order. */
 import path from 'node:path';
-import type { Recorder } from '../../src/recorder.js';
+import type { Service } from '../../src/service/build-service.js';
 import { caseSegments } from '../../src/export/bundle-export.js';
 import type { SegmentRecord } from '../../src/store/records.js';
 
-export async function caseFiles(rec: Recorder, caseId: string): Promise<Map<string, Array<SegmentRecord & { path: string }>>> {
+export async function caseFiles(rec: Service, caseId: string): Promise<Map<string, Array<SegmentRecord & { path: string }>>> {
   const byChannel = new Map<string, Array<SegmentRecord & { path: string }>>();
   for (const seg of await caseSegments(rec.store, caseId)) {
     const list = byChannel.get(seg.channel) ?? [];
@@ -15,7 +15,7 @@ export async function caseFiles(rec: Recorder, caseId: string): Promise<Map<stri
   return byChannel;
 }
 
-export async function waitClosed(rec: Recorder, caseId: string, ms = 20_000): Promise<void> {
+export async function waitClosed(rec: Service, caseId: string, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const c = await rec.store.cases.get(caseId);

@@ -1,28 +1,27 @@
 /**
- * Runs the real service (App) in a child process so tests and benchmarks can kill it
+ * Runs the real service (buildService) in a child process so tests and benchmarks can kill it
  * with SIGKILL. Started with fork(); argv[2] is a JSON config file. Commands arrive as
  * IPC messages {id, op, args} and are answered {id, ok, result|error}.
  */
 import { readFile } from 'node:fs/promises';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/core/logger.js';
 import { errorMessage } from '../../src/core/errors.js';
 
 const config = parseConfig(JSON.parse(await readFile(process.argv[2]!, 'utf8')));
 const log = createLogger({ level: process.env.CASECAM_LOG_LEVEL ?? 'warn', pretty: false });
-const app = new App({ config, log });
-const { recorder } = app;
+const service = await buildService(config, { log });
 
 type Op = (args: Record<string, unknown>) => Promise<unknown> | unknown;
 const ops: Record<string, Op> = {
-  open: (a) => recorder.sessions.open({ caseId: a.caseId as string, trigger: (a.trigger as string) ?? 'application.accepted', source: 'test' }),
-  marker: (a) => recorder.sessions.marker({ caseId: a.caseId as string, type: (a.type as string) ?? 'inquiry', source: 'test' }),
-  close: (a) => recorder.sessions.close({ caseId: a.caseId as string, trigger: (a.trigger as string) ?? 'documents.served', reason: a.reason as string, source: 'test' }),
-  state: () => recorder.state(),
-  pids: () => ({ main: process.pid, workers: recorder.supervisors.map((s) => s.pid) }),
+  open: (a) => service.sessions.open({ caseId: a.caseId as string, trigger: (a.trigger as string) ?? 'application.accepted', source: 'test' }),
+  marker: (a) => service.sessions.marker({ caseId: a.caseId as string, type: (a.type as string) ?? 'inquiry', source: 'test' }),
+  close: (a) => service.sessions.close({ caseId: a.caseId as string, trigger: (a.trigger as string) ?? 'documents.served', reason: a.reason as string, source: 'test' }),
+  state: () => service.state(),
+  pids: () => ({ main: process.pid, workers: service.supervisors.map((s) => s.pid) }),
   stop: async () => {
-    await app.stop();
+    await service.stop();
     setTimeout(() => process.exit(0), 50);
     return true;
   },
@@ -42,5 +41,5 @@ process.on('message', (raw) => {
     );
 });
 
-await app.start();
+await service.start();
 process.send?.({ id: 0, ok: true, result: 'started' });

@@ -1,15 +1,14 @@
 /** A real recorder (one 160×120 test-source channel, temp data dir) with the MQTT uplink wired to `brokerUrl`. */
 import { rm } from 'node:fs/promises';
-import { App } from '../../src/app.js';
+import { buildService, type Service } from '../../src/service/build-service.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { wireUplink } from '../../src/uplink/wire-uplink.js';
 import { tempDir, testConfig } from './test-config.js';
 import type { Uplink } from '../../src/uplink/uplink.js';
 import type { MqttConfig } from '../../src/uplink/uplink-config.js';
 
 export interface TestDevice {
-  app: App;
+  app: Service;
   uplink: Uplink;
   dataDir: string;
   dispose(): Promise<void>;
@@ -28,8 +27,8 @@ export async function startDevice(opts: {
     recording: { ...small.recording, segmentSeconds: 1 },
     mqtt: { reconnectInitialMs: 100, reconnectMaxMs: 1000, keepaliveSeconds: 5, healthSeconds: 60, ...opts.mqtt },
   });
-  const app = new App({ config, log: silentLogger() });
-  const { uplink } = wireUplink(app, { brokerUrl: opts.brokerUrl });
+  const app = await buildService(config, { log: silentLogger(), uplink: { brokerUrl: opts.brokerUrl } });
+  const uplink = app.uplink!;
   await app.start();
   return {
     app,

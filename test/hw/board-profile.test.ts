@@ -48,7 +48,7 @@ test('config: gpio and serial sections are checked', (t) => {
 });
 
 test('the camera twin turns every board\'s cameras into test sources that render', async (t) => {
-  const { simulatedCameras } = await import('../../simulator/twins/sim-cameras.js');
+  const { simulatedCameras } = await import('../../src/hw/sim/sim-cameras.js');
   const { loadTemplate, renderTemplate } = await import('../../src/media/pipeline-template.js');
   for (const id of await listBoardProfiles()) {
     const p = await loadBoardProfile(id);

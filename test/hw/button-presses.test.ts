@@ -1,5 +1,5 @@
 import test from 'ava';
-import { SimInput } from '../../simulator/twins/sim-gpio.js';
+import { SimInput } from '../../src/hw/sim/sim-gpio.js';
 import { ButtonPresses, type Press } from '../../src/hw/button-presses.js';
 import { sleep } from '../../simulator/pty-pair.js';
 import { until } from './helpers/until.js';

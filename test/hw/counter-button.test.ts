@@ -1,6 +1,6 @@
 /** The counter button and the lamps on the simulated GPIO twin, driving real case sessions. */
 import test from 'ava';
-import { SimInput, SimOutput } from '../../simulator/twins/sim-gpio.js';
+import { SimInput, SimOutput } from '../../src/hw/sim/sim-gpio.js';
 import { CounterButton } from '../../src/hw/counter-button.js';
 import { RecordingIndicators } from '../../src/hw/recording-indicators.js';
 import { TriggerActions, type TriggerOutcome } from '../../src/hw/trigger-actions.js';
@@ -17,7 +17,7 @@ async function rig(reminderSeconds = 0) {
   const outcomes: Array<{ press: string; outcome: TriggerOutcome }> = [];
   const counter = new CounterButton({
     input: async () => button,
-    actions: new TriggerActions(() => s.sessions, s.log),
+    actions: new TriggerActions(s.sessions, s.log),
     log: s.log,
     debounceMs: 15,
     longPressMs: 800, // far from the 60–80 ms short presses, so a loaded machine cannot confuse them
@@ -108,7 +108,7 @@ test.serial('a press whose handling throws is logged; the button keeps working a
   const { outcomes, hook } = throwsOnce<TriggerOutcome>();
   const counter = new CounterButton({
     input: async () => button,
-    actions: new TriggerActions(() => s.sessions, s.log),
+    actions: new TriggerActions(s.sessions, s.log),
     log: s.log,
     debounceMs: 15,
     longPressMs: 800,

@@ -1,4 +1,4 @@
-import { SimInput, SimOutput } from '../../simulator/twins/sim-gpio.js';
+import { SimInput, SimOutput } from '../../src/hw/sim/sim-gpio.js';
 import type { DigitalOutput, Level } from '../../src/hw/digital-io.js';
 import { digitalIoContract } from './digital-io-contract.js';
 

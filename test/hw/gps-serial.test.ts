@@ -26,7 +26,7 @@ async function rig(opts: { clockOffsetMs?: number; devicePath?: string } = {}) {
   bus.on('gps.fix', (f) => void fixes.push(f));
   bus.on('alarm.raised', (a) => void raised.push(a));
   bus.on('alarm.cleared', (a) => void cleared.push(a));
-  const track = new GpsTrack({ store: () => store, log, activeWindows: () => [], keepMs: 60_000 });
+  const track = new GpsTrack({ store, log, activeWindows: () => [], keepMs: 60_000 });
   const gps = new GpsSource({
     path: opts.devicePath ?? pty.device,
     baudRate: 9600,

@@ -12,7 +12,7 @@ const fixAt = (at: number) => ({ at, lat: 32, lon: 118, speedKmh: 10, fixQuality
 test('rows no case wants are pruned; a case window, pre-record included, is kept after the case closes', async (t) => {
   const store = await Store.open(await mkdtemp(path.join(os.tmpdir(), 'casecam-track-')), log);
   let active: ActiveWindow[] = [];
-  const track = new GpsTrack({ store: () => store, log, activeWindows: () => active, keepMs: 30_000 });
+  const track = new GpsTrack({ store, log, activeWindows: () => active, keepMs: 30_000 });
   const s = 1000;
   // The track's cursor starts at the first prune (t = 0): rows from then on are managed.
   await track.prune(30 * s);

@@ -16,7 +16,7 @@ async function rig(patterns: ScanPattern[] = []) {
     path: pty.device,
     baudRate: 9600,
     log: s.log,
-    actions: new TriggerActions(() => s.sessions, s.log),
+    actions: new TriggerActions(s.sessions, s.log),
     patterns,
     onOutcome: (code, outcome) => outcomes.push({ code, outcome }),
   });
@@ -140,7 +140,7 @@ test.serial('a scan whose handling throws is logged; the scanner keeps working a
     path: pty.device,
     baudRate: 9600,
     log: s.log,
-    actions: new TriggerActions(() => s.sessions, s.log),
+    actions: new TriggerActions(s.sessions, s.log),
     onOutcome: hook,
   });
   const unhandled = watchUnhandled();

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { GapEvent } from '../../src/core/events.js';
 import { exportBundle } from '../../src/export/bundle-export.js';
@@ -65,13 +65,13 @@ function expectedFigures(q: QualityReport): Map<string, string> {
 test('a killed worker: the report shows the gap and its cause, coverage under 100 %, and report.html shows what quality.json says', async (t) => {
   const dir = await tempDir();
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 2, postRecordSeconds: 1 });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   const gaps: GapEvent[] = [];
-  app.recorder.bus.on('recording.gap', (g) => void gaps.push(g));
+  app.bus.on('recording.gap', (g) => void gaps.push(g));
   await app.start();
   let stopped = false;
   t.teardown(() => (stopped ? undefined : app.stop()));
-  const rec = app.recorder;
+  const rec = app;
   await waitFor(() => rec.state().channels[0]!.ok, 20_000, 'cam1 recording');
   await sleep(2500); // the pre-record time is in the ring
   const { caseId } = await rec.sessions.open({ caseId: '淮交罚〔2018〕86号', trigger: 'application.accepted', source: 'test' });

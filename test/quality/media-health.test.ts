@@ -5,7 +5,7 @@
  * recovers; a normal source raises none; the open case's timeline holds the intervals.
  */
 import test from 'ava';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { AlarmEvent, MediaHealthSample } from '../../src/core/events.js';
@@ -28,17 +28,17 @@ test('covered, dark, frozen, silent and clipping sources raise their alarms afte
       clippingHoldSeconds: HOLD_S,
     },
   });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   const raised: AlarmEvent[] = [];
   const cleared: AlarmEvent[] = [];
   const samples: MediaHealthSample[] = [];
-  const bus = app.recorder.bus;
+  const bus = app.bus;
   bus.on('alarm.raised', (a) => void raised.push(a));
   bus.on('alarm.cleared', (a) => void cleared.push(a));
   bus.on('media.health', (s) => void samples.push(s));
   await app.start();
   t.teardown(() => app.stop());
-  const rec = app.recorder;
+  const rec = app;
   const cam = rec.supervisors[0]!;
 
   // A healthy source: several seconds of samples of both kinds and no media alarm.

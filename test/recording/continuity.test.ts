@@ -4,7 +4,7 @@
  * sample lost or duplicated, checked by an independent decoder.
  */
 import test from 'ava';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { continuity, decodeErrors, probeFile, type ProbedFile } from '../helpers/media-probe.js';
 import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
@@ -13,10 +13,10 @@ import { caseFiles, waitClosed } from '../helpers/case-media.js';
 test('60 s across 20+ boundaries and a close/re-open: no frame or sample lost or duplicated', async (t) => {
   const dir = await tempDir();
   const config = testConfig(dir, { channels: 2, preRecordSeconds: 4, postRecordSeconds: 2 });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   await app.start();
   t.teardown(() => app.stop());
-  const rec = app.recorder;
+  const rec = app;
 
   await sleep(5000);
   await rec.sessions.open({ caseId: 'A〔2026〕1号', trigger: 'application.accepted', source: 'test' });

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { readdir } from 'node:fs/promises';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { GapEvent, AlarmEvent } from '../../src/core/events.js';
 import { sha256File } from '../../src/recording/durable-files.js';
@@ -24,10 +24,10 @@ async function lastFrameAt(seg: SegmentRecord & { path: string }): Promise<numbe
 test('kill -9 of the media worker: recording resumes within 2 s and the gap is in the case', async (t) => {
   const dir = await tempDir();
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 2, postRecordSeconds: 1 });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   await app.start();
   t.teardown(() => app.stop());
-  const rec = app.recorder;
+  const rec = app;
   const gaps: GapEvent[] = [];
   const alarms: Array<[string, AlarmEvent]> = [];
   rec.bus.on('recording.gap', (g) => void gaps.push(g));
@@ -83,12 +83,12 @@ test('kill -9 of the whole service: segments indexed and hashed, the cut segment
   const ringBefore = (await readdir(`${dir}/ring`)).filter((f) => f.endsWith('.mkv'));
   t.true(ringBefore.length > 0, 'the kill left segments in the ring');
 
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   const gaps: GapEvent[] = [];
-  app.recorder.bus.on('recording.gap', (g) => void gaps.push(g));
+  app.bus.on('recording.gap', (g) => void gaps.push(g));
   await app.start();
   t.teardown(() => app.stop());
-  const rec = app.recorder;
+  const rec = app;
   t.false(rec.recovery!.cleanShutdown);
   t.true(rec.recovery!.partialSegments.length + rec.recovery!.ringFilesAdopted >= 1, 'the segment being written was recovered');
   t.is((await rec.store.cases.get('K-9'))!.status, 'open', 'the case continues');

@@ -4,7 +4,7 @@
  * channel with a gap and its cause.
  */
 import test from 'ava';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { AlarmEvent } from '../../src/core/events.js';
@@ -19,12 +19,12 @@ test('a camera that is not there: alarm, retries, the other channel records, the
     channels: [...base.channels, { id: 'dead', template: 'v4l2-x264', params: { device: '/dev/casecam-no-such-camera' } }],
     supervisor: { restartInitialMs: 100, restartMaxMs: 1000 },
   });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   const alarms: AlarmEvent[] = [];
-  app.recorder.bus.on('alarm.raised', (a) => void alarms.push(a));
+  app.bus.on('alarm.raised', (a) => void alarms.push(a));
   await app.start();
   t.teardown(() => app.stop());
-  const rec = app.recorder;
+  const rec = app;
   const alarm = await waitFor(() => alarms.find((a) => a.subject === 'dead'), 10_000, 'video.lost on the dead channel');
   t.is(alarm.kind, 'video.lost');
   t.regex(alarm.message, /casecam-no-such-camera|Could not open|exited/i);

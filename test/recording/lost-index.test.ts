@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import path from 'node:path';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Store } from '../../src/store/store.js';
 import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
@@ -15,13 +15,13 @@ import { caseFiles } from '../helpers/case-media.js';
 test('a sealed segment whose index batch was lost is indexed and linked to its open case again', async (t) => {
   const dir = await tempDir();
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 2 });
-  const first = new App({ config, log: silentLogger() });
+  const first = await buildService(config, { log: silentLogger() });
   await first.start();
   await sleep(2500);
-  await first.recorder.sessions.open({ caseId: 'PWR-1', trigger: 'application.accepted', source: 'test' });
+  await first.sessions.open({ caseId: 'PWR-1', trigger: 'application.accepted', source: 'test' });
   await sleep(5000);
-  await first.recorder.sessions.idle();
-  const before = (await caseFiles(first.recorder, 'PWR-1')).get('cam1')!;
+  await first.sessions.idle();
+  const before = (await caseFiles(first, 'PWR-1')).get('cam1')!;
   t.true(before.length >= 2);
   await first.stop();
 
@@ -43,12 +43,12 @@ test('a sealed segment whose index batch was lost is indexed and linked to its o
   });
   await store.close();
 
-  const second = new App({ config, log: silentLogger() });
+  const second = await buildService(config, { log: silentLogger() });
   await second.start();
   t.teardown(() => second.stop());
-  await second.recorder.sessions.idle();
-  t.deepEqual(second.recorder.recovery!.orphansIndexed, [lost.id]);
-  const after = (await caseFiles(second.recorder, 'PWR-1')).get('cam1')!;
+  await second.sessions.idle();
+  t.deepEqual(second.recovery!.orphansIndexed, [lost.id]);
+  const after = (await caseFiles(second, 'PWR-1')).get('cam1')!;
   const again = after.find((s) => s.id === lost.id);
   t.truthy(again, 'the recovered segment is in the case again');
   t.is(again!.sha256, lost.sha256, 'with the same hash');

@@ -1,6 +1,6 @@
 /** The pre-event buffer: a case starts with the ring's tail, before its trigger. */
 import test from 'ava';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { probeFile } from '../helpers/media-probe.js';
 import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
@@ -10,10 +10,10 @@ test("a case's first frame precedes its trigger by the pre-record time (± one s
   const dir = await tempDir();
   const pre = 6;
   const config = testConfig(dir, { channels: 1, preRecordSeconds: pre, postRecordSeconds: 0 });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   await app.start();
   t.teardown(() => app.stop());
-  const rec = app.recorder;
+  const rec = app;
   await sleep((pre + 3) * 1000);
   const { caseId } = await rec.sessions.open({ trigger: 'application.accepted', source: 'test' });
   const trigger = (await rec.store.cases.get(caseId))!.openTrigger.at;
@@ -32,10 +32,10 @@ test("a case's first frame precedes its trigger by the pre-record time (± one s
 test('with pre-record 0 the case starts at the segment holding the trigger', async (t) => {
   const dir = await tempDir();
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 0, postRecordSeconds: 0 });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   await app.start();
   t.teardown(() => app.stop());
-  const rec = app.recorder;
+  const rec = app;
   await sleep(5000);
   const { caseId } = await rec.sessions.open({ trigger: 'application.accepted', source: 'test' });
   const trigger = (await rec.store.cases.get(caseId))!.openTrigger.at;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from '../../src/app.js';
+import { buildService } from '../../src/service/build-service.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { GapEvent } from '../../src/core/events.js';
 import { Store } from '../../src/store/store.js';
@@ -15,7 +15,7 @@ const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 test('unclaimed segments age out of the ring and nothing is sealed without a case', async (t) => {
   const dir = await tempDir();
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 2 });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   await app.start();
   t.teardown(() => app.stop());
   const counts: number[] = [];
@@ -31,7 +31,7 @@ test('unclaimed segments age out of the ring and nothing is sealed without a cas
   t.true(Math.min(...counts.slice(4)) >= 2, 'the pre-record window stays in the ring');
   t.deepEqual(await readdir(path.join(dir, 'evidence')), []);
   // The file of a just-opened segment may exist a moment before its row.
-  const rows = (await app.recorder.store.ring.values()).length;
+  const rows = (await app.store.ring.values()).length;
   t.true(Math.abs(rows - ring.length) <= 1, `ring table (${rows}) and ring directory (${ring.length}) agree`);
 });
 
@@ -55,13 +55,13 @@ test('SIGTERM stops the service cleanly; the next start records the stop as a ga
   t.true((await store.getMeta()).cleanShutdown);
   await store.close();
 
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   const gaps: GapEvent[] = [];
-  app.recorder.bus.on('recording.gap', (g) => void gaps.push(g));
+  app.bus.on('recording.gap', (g) => void gaps.push(g));
   await app.start();
   t.teardown(() => app.stop());
-  t.true(app.recorder.recovery!.cleanShutdown);
-  t.deepEqual(app.recorder.recovery!.partialSegments, [], 'EOS closed the last segment: nothing partial');
+  t.true(app.recovery!.cleanShutdown);
+  t.deepEqual(app.recovery!.partialSegments, [], 'EOS closed the last segment: nothing partial');
   const gap = await waitFor(() => gaps[0], 10_000, 'the restart gap');
   t.is(gap.cause, 'service was stopped');
 });
@@ -69,12 +69,12 @@ test('SIGTERM stops the service cleanly; the next start records the stop as a ga
 test('a case whose post-record time has passed is closed by the stop, not left closing', async (t) => {
   const dir = await tempDir();
   const config = testConfig(dir, { channels: 1, preRecordSeconds: 0, postRecordSeconds: 1 });
-  const app = new App({ config, log: silentLogger() });
+  const app = await buildService(config, { log: silentLogger() });
   await app.start();
   await sleep(2000);
-  const { caseId } = await app.recorder.sessions.open({ trigger: 'application.accepted', source: 'test' });
+  const { caseId } = await app.sessions.open({ trigger: 'application.accepted', source: 'test' });
   await sleep(2000);
-  const { windowEnd } = await app.recorder.sessions.close({ caseId, trigger: 'documents.served', source: 'test' });
+  const { windowEnd } = await app.sessions.close({ caseId, trigger: 'documents.served', source: 'test' });
   // Past the window's end, but before the segment holding it has closed (2 s segments).
   await waitFor(() => Date.now() > windowEnd + 100, 5000, 'the post-record time to pass');
   await app.stop();

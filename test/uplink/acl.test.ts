@@ -38,7 +38,7 @@ test('a device cannot read or write another device’s topics', async (t) => {
     await new Promise((r) => setTimeout(r, 500));
 
     t.false(fleet.json<{ requestId: string }>(`${b}/cmd/reply`).some((r) => r.requestId === 'evil-1'), 'DEV-B never ran the intruder’s command');
-    t.true(devB.app.recorder.state().recording, 'DEV-B still recording');
+    t.true(devB.app.state().recording, 'DEV-B still recording');
     t.deepEqual(intruder.messages.filter((m) => m.topic.startsWith(b)).map((m) => m.topic), [], 'the intruder read nothing of DEV-B');
 
     const late = await Watcher.connect(broker.url, [`${b}/state`], { username: 'fleet', password: 'pw-fleet' });

@@ -32,7 +32,7 @@ test('a broker restart in the middle of a recording loses no event, and order is
   const received = (): Ev[] => [...before, ...fleet.json<Ev>(`${base}/events`)];
   try {
     await fleet.until(() => dev.uplink.connected, 'device connected');
-    const { sessions } = dev.app.recorder;
+    const { sessions } = dev.app;
     await sessions.open({ caseId: 'CASE-OUT', trigger: 'application.accepted', source: 'test' });
     await sessions.marker({ type: 'inquiry', note: 'before', source: 'test' });
     await fleet.until(() => received().some((e) => e.note === 'before'), 'marker before the outage');
@@ -42,7 +42,7 @@ test('a broker restart in the middle of a recording loses no event, and order is
     await broker.stop();
     await fleet.until(() => !dev.uplink.connected, 'device sees the outage');
     for (let i = 0; i < 20; i++) await sessions.marker({ type: 'inquiry', note: `during-${i}`, source: 'test' });
-    dev.app.recorder.bus.emit('alarm.raised', { kind: 'emergency', subject: 'operator', message: 'during the outage', at: Date.now() });
+    dev.app.bus.emit('alarm.raised', { kind: 'emergency', subject: 'operator', message: 'during the outage', at: Date.now() });
     await fleet.until(() => dev.uplink.outbox.depth() >= 21, 'the backlog held in the outbox', 5000);
     t.pass();
 

@@ -8,13 +8,18 @@ import { Bus } from '../../src/core/bus.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { CommandDispatcher } from '../../src/uplink/commands/dispatcher.js';
 import type { CommandContext } from '../../src/uplink/commands/context.js';
-import type { RecorderState } from '../../src/recorder.js';
+import type { DeviceState } from '../../src/recording/device-state.js';
 
 const log = silentLogger();
-const state: RecorderState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [], preRecordSeconds: 30 };
+const state: DeviceState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [], preRecordSeconds: 30 };
+const unreachable = (): never => {
+  throw new Error('the recorder must not be reached');
+};
 const ctx: CommandContext = {
-  sessions: () => {
-    throw new Error('the recorder must not be reached');
+  sessions: {
+    open: unreachable,
+    marker: unreachable,
+    close: unreachable,
   },
   state: () => state,
   bus: new Bus(log),

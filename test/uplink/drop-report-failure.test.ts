@@ -12,8 +12,12 @@ import { resolvePaths } from '../../src/config/load.js';
 import { Store } from '../../src/store/store.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { mqttConfig } from '../../src/uplink/uplink-config.js';
-import type { Recorder } from '../../src/recorder.js';
+import { deviceState } from '../../src/recording/device-state.js';
 import { sleep, tempDir, testConfig } from '../helpers/test-config.js';
+
+const unreachable = (): never => {
+  throw new Error('no command reaches the sessions in this test');
+};
 
 test('a drop report that cannot be written is logged, not an unhandled rejection', async (t) => {
   const root = await tempDir('casecam-drop-report-');
@@ -23,7 +27,10 @@ test('a drop report that cannot be written is logged, not an unhandled rejection
   const uplink = new Uplink({
     config,
     mqtt: { ...mqttConfig({ outbox: { maxBytes: 1024 }, reconnectInitialMs: 5000 }), url: 'mqtt://127.0.0.1:1' },
-    recorder: { store, paths: resolvePaths(config), state: () => ({}) as ReturnType<Recorder['state']>, sessions: undefined as unknown as Recorder['sessions'] },
+    outboxTable: store.outbox,
+    evidenceDir: resolvePaths(config).evidenceDir,
+    state: () => deviceState({ openCases: () => [], channels: [], officerId: undefined, preRecordSeconds: 0 }),
+    sessions: { open: unreachable, marker: unreachable, close: unreachable },
     bus: new Bus(log),
     clock: { now: () => Date.now() },
     log,

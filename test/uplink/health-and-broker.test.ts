@@ -22,7 +22,7 @@ test('an alarm change sends health at once, with alarms, outbox depth, channels 
   try {
     await fleet.until(() => fleet.messages.length > 0, 'the health sent on connect');
     const before = fleet.json(`${base}/health`).length;
-    dev.app.recorder.bus.emit('alarm.raised', { kind: 'violent-resistance', subject: 'operator', message: 'officer needs help', at: Date.now() });
+    dev.app.bus.emit('alarm.raised', { kind: 'violent-resistance', subject: 'operator', message: 'officer needs help', at: Date.now() });
     const h = await fleet.until(() => fleet.json(`${base}/health`)[before], 'health after the alarm', 5000);
     const health = HealthSchema.parse(h);
     t.deepEqual(health.alarms.map((a) => a.kind), ['violent-resistance']);
@@ -32,7 +32,7 @@ test('an alarm change sends health at once, with alarms, outbox depth, channels 
     t.is(typeof health.outbox.depth, 'number');
     await fleet.until(() => fleet.json<{ type: string }>(`${base}/events`).some((e) => e.type === 'alarm.raised'), 'alarm event');
 
-    dev.app.recorder.bus.emit('alarm.cleared', { kind: 'violent-resistance', subject: 'operator', message: 'resolved', at: Date.now() });
+    dev.app.bus.emit('alarm.cleared', { kind: 'violent-resistance', subject: 'operator', message: 'resolved', at: Date.now() });
     const cleared = await fleet.until(() => fleet.json<{ alarms: unknown[] }>(`${base}/health`).slice(before + 1).find((x) => x.alarms.length === 0), 'health after clearing');
     t.deepEqual(cleared.alarms, []);
 

@@ -35,7 +35,7 @@ function hostileCommands(): Array<{ payload: Buffer; requestId: string | null; c
     (i) => ({ payload: json({ requestId: `h${i}`, action: 'marker', type: 'inquiry', caseId: `NOPE-${i}` }), requestId: `h${i}`, code: 'no-open-case' }),
     (i) => ({ payload: json({ requestId: `h${i}`, action: 'state.get', extra: { __proto__: { polluted: true } } }), requestId: `h${i}`, code: 'invalid-field' }),
     (i) => ({ payload: json({ requestId: `h${i}`, action: 'claim', caseId: 'C1', from: 'yesterday', to: 2 }), requestId: `h${i}`, code: 'invalid-field' }),
-    (i) => ({ payload: json({ requestId: `h${i}`, action: 'claim', caseId: 'C1', from: 1, to: 2 }), requestId: `h${i}`, code: 'not-available' }),
+    (i) => ({ payload: json({ requestId: `h${i}`, action: 'claim', caseId: 'C1', from: 1, to: 2 }), requestId: `h${i}`, code: 'bad-request' }), // no footage of 1970 is left
     (i) => ({ payload: json({ requestId: `h${i}`, action: 'alarm', kind: 'Bad Kind!' }), requestId: `h${i}`, code: 'invalid-field' }),
     (i) => ({ payload: json({ requestId: `h${i}`, action: 'marker', type: 'inquiry', note: 'n'.repeat(20_000) }), requestId: null, code: 'too-large' }),
     (i) => ({ payload: Buffer.concat([Buffer.from(`{"requestId":"h${i}","action":"state.get","x":"`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]), requestId: null, code: 'bad-utf8' }),
@@ -79,7 +79,7 @@ test('1,000 hostile commands each get one error reply while the recording goes o
       count(replies.filter((r) => r.requestId === null).map((r) => r.error!)),
       count(cmds.filter((c) => c.requestId === null)),
     );
-    const state = dev.app.recorder.state();
+    const state = dev.app.state();
     t.true(state.recording);
     t.is(state.caseId, 'CASE-H1');
     t.true(state.channels.every((c) => c.ok));
@@ -124,7 +124,7 @@ test('a repeated requestId is answered again, not executed twice; MQTT 5 respons
     await fleet.until(() => fleet.json<{ type: string }>(`${base}/events`).some((e) => e.type === 'case.closed'), 'case.closed event', 15_000);
     const opens = fleet.json<{ type: string; caseId: string }>(`${base}/events`).filter((e) => e.type === 'case.opened');
     t.is(opens.length, 1, 'executed once');
-    t.is((await dev.app.recorder.store.cases.get('CASE-D1'))?.markers.length, 0, 'no marker from a second execution');
+    t.is((await dev.app.store.cases.get('CASE-D1'))?.markers.length, 0, 'no marker from a second execution');
   } finally {
     await fleet.close();
     await dev.dispose();

@@ -2,7 +2,7 @@
 import type { Bus } from '../../core/bus.js';
 import type { Clock } from '../../core/clock.js';
 import type { CaseSessions } from '../../recording/case-sessions.js';
-import type { RecorderState } from '../../recorder.js';
+import type { DeviceState } from '../../recording/device-state.js';
 import type { Command, CommandAction } from '../payloads.js';
 
 export interface ClaimRequest {
@@ -20,8 +20,8 @@ export interface ClaimRequest {
 export type ClaimHandler = (req: ClaimRequest) => Promise<unknown>;
 
 export interface CommandContext {
-  sessions: () => Pick<CaseSessions, 'open' | 'marker' | 'close'>;
-  state: () => RecorderState;
+  sessions: Pick<CaseSessions, 'open' | 'marker' | 'close'>;
+  state: () => DeviceState;
   bus: Bus;
   clock: Clock;
   claim?: ClaimHandler;

@@ -6,6 +6,6 @@ import { SOURCE } from './context.js';
 type OpenCommand = Extract<Command, { action: 'application.accepted' | 'investigation.started' }>;
 
 export const openCase = async (cmd: OpenCommand, ctx: CommandContext): Promise<unknown> => {
-  const { caseId, created } = await ctx.sessions().open({ caseId: cmd.caseId, trigger: cmd.action, source: SOURCE, officerId: cmd.officerId });
+  const { caseId, created } = await ctx.sessions.open({ caseId: cmd.caseId, trigger: cmd.action, source: SOURCE, officerId: cmd.officerId });
   return { caseId, created };
 };

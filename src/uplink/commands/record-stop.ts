@@ -3,4 +3,4 @@ import type { Handler } from './context.js';
 import { SOURCE } from './context.js';
 
 export const recordStop: Handler<'record.stop'> = async (cmd, ctx) =>
-  ctx.sessions().close({ caseId: cmd.caseId, trigger: 'record.stop', source: SOURCE, reason: cmd.reason, by: cmd.by });
+  ctx.sessions.close({ caseId: cmd.caseId, trigger: 'record.stop', source: SOURCE, reason: cmd.reason, by: cmd.by });

@@ -3,8 +3,8 @@
  * box is simulated with its own channel layout, GPIO lines (on the GPIO twin) and
  * serial devices (pseudo-terminals), on a machine without its cameras or encoder.
  */
-import type { BoardProfile } from '../../src/hw/board-profile.js';
-import type { ChannelConfig } from '../../src/config/schema.js';
+import type { BoardProfile } from '../board-profile.js';
+import type { ChannelConfig } from '../../config/schema.js';
 
 const PATTERNS = ['smpte', 'ball', 'snow', 'pinwheel', 'bar', 'checkers-8', 'circular', 'spokes'];
 

@@ -3,7 +3,7 @@
  * simulator and tests press the button with `set()` and look at lamps with `read()`
  * or `history`. Passes the same contract suite as the onoff adapter.
  */
-import type { DigitalInput, DigitalOutput, Level } from '../../src/hw/digital-io.js';
+import type { DigitalInput, DigitalOutput, Level } from '../digital-io.js';
 
 export class SimInput implements DigitalInput {
   private level: Level = 0;
