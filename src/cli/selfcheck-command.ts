@@ -2,7 +2,7 @@ import type { Command } from './args.js';
 import { parse } from './args.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { createLogger, silentLogger } from '../core/logger.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile, resolvePaths } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import type { Config } from '../config/schema.js';
 import { buildService, type Service } from '../service/build-service.js';
@@ -55,21 +55,31 @@ While the service is running, send it the MQTT \`selfcheck\` command instead.
       // The retained result leaves through the outbox: give it a moment to reach the broker.
       await new Promise((r) => setTimeout(r, 300));
     } catch (err) {
-      const running = /lock/i.test(errorMessage(err));
+      const message = errorMessage(err);
+      const running = /lock/i.test(message);
+      // A read-only or unwritable evidence directory stops the start itself: name it as the storage item.
+      const storage = /EROFS|EACCES|EPERM|ENOSPC/.test(message) && message.includes(resolvePaths(config).evidenceDir);
       result = {
         ok: false,
         trigger: 'cli',
         startedAt: Date.now(),
         ts: Date.now(),
         items: [
-          {
-            name: 'service',
-            status: 'fail',
-            detail: `the service cannot start: ${errorMessage(err)}`,
-            action: running
-              ? 'the service is already running: send it the MQTT selfcheck command and read the retained selfcheck topic'
-              : 'fix what the error names (configuration, data directory, pipelines), then run the self-check again',
-          },
+          storage
+            ? {
+                name: 'storage',
+                status: 'fail',
+                detail: `the evidence directory is not writable, so the service cannot start: ${message}`,
+                action: 'check the evidence disk is mounted read-write (a read-only remount means file-system errors: run fsck) and has free space',
+              }
+            : {
+                name: 'service',
+                status: 'fail',
+                detail: `the service cannot start: ${message}`,
+                action: running
+                  ? 'the service is already running: send it the MQTT selfcheck command and read the retained selfcheck topic'
+                  : 'fix what the error names (configuration, data directory, pipelines), then run the self-check again',
+              },
         ],
       };
     } finally {

@@ -1,8 +1,9 @@
 /**
  * The start-of-duty self-check, through `casecam selfcheck` as an operator runs it: the
  * simulated box passes and its result is retained on the broker's `selfcheck` topic;
- * a box with a camera that cannot start, a read-only evidence directory and no broker
- * fails, naming each with what to do. A running service answers the MQTT command.
+ * a box with a camera that cannot start and no broker fails naming both, and one with a
+ * read-only evidence directory (which stops the start itself) names the storage; each
+ * failed item says what to do. A running service answers the MQTT command.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -48,14 +49,7 @@ test('the simulated box passes, and the result is retained on the selfcheck topi
   t.deepEqual(SelfCheckSchema.parse(JSON.parse(retained!.text)), result);
 });
 
-test('a camera that cannot start, a read-only evidence directory and no broker: each fails and says what to do', async (t) => {
-  const dir = await tempDir('selfcheck-bad-');
-  const evidence = path.join(dir, 'ro-evidence');
-  await mkdir(evidence, { recursive: true });
-  // A read-only file system, as after a remount on disk errors (the test runs as root, so modes would not stop it).
-  await new Promise<void>((resolve, reject) => execFile('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', evidence], (err) => (err ? reject(err) : resolve())));
-  t.teardown(() => new Promise<void>((resolve) => execFile('umount', [evidence], () => resolve())));
-  const port = await freePort(); // nothing listens there
+async function badConfig(dir: string, extra: Record<string, unknown>): Promise<string> {
   const config = {
     deviceId: 'SELFCHECK-BAD',
     kind: 'counter',
@@ -66,27 +60,47 @@ test('a camera that cannot start, a read-only evidence directory and no broker: 
     recording: { preRecordSeconds: 2, postRecordSeconds: 0 },
     supervisor: { restartInitialMs: 100, restartMaxMs: 1000 },
     selfcheck: { startGraceSeconds: 3, windowSeconds: 3 },
-    paths: { dataDir: dir, evidenceDir: evidence },
-    mqtt: { url: `mqtt://127.0.0.1:${port}`, reconnectInitialMs: 100, reconnectMaxMs: 500 },
+    paths: { dataDir: dir },
+    ...extra,
   };
   const file = path.join(dir, 'config.json');
   await writeFile(file, JSON.stringify(config));
+  return file;
+}
+
+test('a camera that cannot start and no broker: each fails and says what to do', async (t) => {
+  const dir = await tempDir('selfcheck-bad-');
+  const port = await freePort(); // nothing listens there
+  const file = await badConfig(dir, { mqtt: { url: `mqtt://127.0.0.1:${port}`, reconnectInitialMs: 100, reconnectMaxMs: 500 } });
   const { code, result } = await selfcheck(['--config', file]);
   t.is(code, 1);
   t.false(result.ok);
   t.is(item(result, 'channel.cam1')?.status, 'ok');
+  t.is(item(result, 'storage')?.status, 'ok');
   const dead = item(result, 'channel.dead')!;
   t.is(dead.status, 'fail');
   t.regex(dead.action!, /camera/);
-  const storage = item(result, 'storage')!;
-  t.is(storage.status, 'fail');
-  t.regex(storage.detail, /read-only|EROFS/i);
-  t.regex(storage.action!, /read-write/);
   const broker = item(result, 'broker')!;
   t.is(broker.status, 'fail');
   t.regex(broker.detail, new RegExp(`127\\.0\\.0\\.1:${port}`));
   t.regex(broker.action!, /broker address/);
   for (const i of result.items.filter((x) => x.status === 'fail')) t.truthy(i.action, `${i.name} says what to do`);
+});
+
+test('a read-only evidence directory: the storage item fails and says what to do', async (t) => {
+  const dir = await tempDir('selfcheck-ro-');
+  const evidence = path.join(dir, 'ro-evidence');
+  await mkdir(evidence, { recursive: true });
+  // A read-only file system, as after a remount on disk errors (the test runs as root, so modes would not stop it).
+  await new Promise<void>((resolve, reject) => execFile('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', evidence], (err) => (err ? reject(err) : resolve())));
+  t.teardown(() => new Promise<void>((resolve) => execFile('umount', [evidence], () => resolve())));
+  const file = await badConfig(dir, { paths: { dataDir: dir, evidenceDir: evidence } });
+  const { code, result } = await selfcheck(['--config', file]);
+  t.is(code, 1);
+  const storage = item(result, 'storage')!;
+  t.is(storage.status, 'fail');
+  t.regex(storage.detail, /read-only|EROFS/i);
+  t.regex(storage.action!, /read-write/);
 });
 
 test('a running service answers the selfcheck command: reply, retained result, event', async (t) => {
