@@ -104,6 +104,11 @@ test('a killed worker: the report shows the gap and its cause, coverage under 10
   t.is(q.integrity.hashMismatches.length, 0);
   t.true(q.integrity.segmentsChecked >= 4);
 
+  // The media-health tap must not change what is recorded: colour video, not the probe's grey.
+  const seg = q.integrity.segmentsChecked > 0 ? (await readFile(path.join(out, 'SHA256SUMS'), 'utf8')).match(/ {2}(media\/cam1\/[^\n]+\.mkv)/)![1]! : '';
+  const pix = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=pix_fmt', '-of', 'csv=p=0', path.join(out, seg)]);
+  t.is(pix.stdout.trim(), 'yuv420p');
+
   // The bundle: reports listed under SHA256SUMS, and it verifies, inside and with sha256sum.
   const sums = await readFile(path.join(out, 'SHA256SUMS'), 'utf8');
   t.regex(sums, / {2}quality\.json\n/);
