@@ -12,9 +12,12 @@ import { caseCommand } from './case-command.js';
 import { verifyCommand } from './verify-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { journalCommand } from './journal-command.js';
+import { registryCommand } from './registry-command.js';
+import { provisionCommand } from './provision-command.js';
+import { keysCommand } from './keys-command.js';
 import { selfcheckCommand } from './selfcheck-command.js';
 
-const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, selfcheckCommand];
+const commands: Command[] = [runCommand, demoCommand, caseCommand, verifyCommand, journalCommand, simulateCommand, registryCommand, provisionCommand, keysCommand, selfcheckCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

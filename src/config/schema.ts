@@ -10,11 +10,10 @@ import { z } from 'zod';
 import { MqttConfigSchema } from '../uplink/uplink-config.js';
 import { GpioConfigSchema, SerialConfigSchema } from '../hw/hw-config.js';
 import { DeviceHealthConfigSchema, MediaHealthConfigSchema, SelfCheckConfigSchema } from '../quality/media-health-config.js';
+import { ChannelIdSchema } from './channel-id.js';
+import { LiveSchema } from './live-schema.js';
 
-export const ChannelIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-", at most 32, e.g. "cam1"')
-  .meta({ docType: '`[a-z0-9-]`, ≤ 32', description: 'channel ID, part of segment names' });
+export { ChannelIdSchema };
 
 export const ChannelSchema = z.strictObject({
   id: ChannelIdSchema,
@@ -52,7 +51,7 @@ export const PathsSchema = z.strictObject({
   ringDir: PipelinePathSchema.optional().meta({ docDefault: '`<dataDir>/ring`', description: 'ring of segments; tmpfs on a device' }),
   evidenceDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/evidence`', description: 'sealed evidence' }),
   backgroundDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/background`', description: 'background footage kept for claims after the fact (on disk)' }),
-  keyDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/keys`', description: "the device's Ed25519 key pair (`device.key` 0600, `device.pub.pem`)" }),
+  keyDir: PathSchema.optional().meta({ docDefault: '`<dataDir>/keys`', description: "the device's Ed25519 key pair (`device.key` 0600, `device.pub.pem`); a `device.key` others can read stops the start" }),
 });
 
 /** Storage budget and retention (docs/evidence.md). */
@@ -91,6 +90,7 @@ export const ConfigSchema = z.strictObject({
   mqtt: MqttConfigSchema.prefault({}).meta({ description: 'the uplink ([mqtt.md](mqtt.md))' }),
   gpio: GpioConfigSchema.prefault({}).meta({ description: 'counter button, recording lamp, buzzer ([hardware.md](hardware.md))' }),
   serial: SerialConfigSchema.prefault({}).meta({ description: 'serial GPS and barcode scanner ([hardware.md](hardware.md))' }),
+  live: LiveSchema.prefault({}).meta({ description: 'remote live view on incidents ([live.md](live.md))' }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -46,13 +46,18 @@ export function redactUrl(url: string, fingerprint: SecretFingerprint): string {
 
 /** The config as it may be journaled: every secret replaced by its fingerprint. */
 export function redactConfig(config: Config, fingerprint: SecretFingerprint): Config {
-  const { mqtt } = config;
+  const { mqtt, live } = config;
   return {
     ...config,
     mqtt: {
       ...mqtt,
       ...(mqtt.url !== undefined ? { url: redactUrl(mqtt.url, fingerprint) } : {}),
       ...(mqtt.password !== undefined ? { password: fingerprint(mqtt.password) } : {}),
+    },
+    live: {
+      ...live,
+      ...(live.url !== undefined ? { url: redactUrl(live.url, fingerprint) } : {}),
+      ...(live.passphrase !== undefined ? { passphrase: fingerprint(live.passphrase) } : {}),
     },
   };
 }

@@ -132,6 +132,28 @@ export interface UplinkStatusEvent {
   outboxDepth: number;
 }
 
+/** From a channel's media worker, about its live sender (internal: the live controller listens). */
+export interface LiveWorkerEvent {
+  channel: string;
+  kind: 'playing' | 'bytes' | 'ended';
+  /** Bytes handed to the sender since this stream started. */
+  bytes?: number;
+  /** Why the sender ended, when it failed. */
+  error?: string;
+}
+
+/** A live stream as state and events show it: the URL without credentials. */
+export interface LiveStreamEvent {
+  channel: string;
+  url: string;
+  at: number;
+  since?: number;
+  until?: number;
+  /** live.stopped and live.failed: why; the bytes sent. */
+  reason?: string;
+  bytes?: number;
+}
+
 export interface BusEvents {
   'segment.opened': RingSegment;
   'segment.closed': RingSegment;
@@ -149,6 +171,10 @@ export interface BusEvents {
   'operator.action': OperatorActionEvent;
   'offload.confirmed': OffloadConfirmedEvent;
   'storage.evicted': StorageEvictedEvent;
+  'live.worker': LiveWorkerEvent;
+  'live.started': LiveStreamEvent;
+  'live.stopped': LiveStreamEvent;
+  'live.failed': LiveStreamEvent;
   /** OSD fields changed (officer, case, GPS); the OSD driver re-renders. */
   'osd.changed': Record<string, never>;
   /** About 2 video and 2 audio samples a second per channel; media-health.ts judges them. */

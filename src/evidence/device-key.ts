@@ -3,16 +3,19 @@
  * and <keyDir>/device.pub.pem (SPKI PEM). Provisioning normally writes them; when it
  * made none, the first start creates them.
  *
- * Invariants: the private key file is never wider than 0600 once loaded, nor its
- * directory wider than 0700 (a wider one is narrowed and reported); an existing key is never replaced; the public file always
- * matches the private key (rewritten from it when missing, refused when different).
+ * Invariants: a private key file wider than 0600 is refused, not used (it may already
+ * have been copied: a person decides, see core/private-file.ts); a key directory wider
+ * than 0700 is narrowed and reported (nothing secret was readable through it alone); an
+ * existing key is never replaced; the public file always matches the private key
+ * (rewritten from it when missing, refused when different).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { fsyncPath } from '../recording/durable-files.js';
 import { narrowDir } from '../recording/data-dirs.js';
+import { requirePrivateFile } from '../core/private-file.js';
 import { sha256Hex } from './journal-hash.js';
 
 export const PRIVATE_KEY_FILE = 'device.key';
@@ -27,8 +30,6 @@ export interface DeviceKey {
   fingerprint: string;
   /** True when this call created the key pair. */
   created: boolean;
-  /** Set when the private key file was wider than 0600 and has been narrowed. */
-  narrowedMode?: string;
   /** Set when the key directory was open to group or others and has been narrowed to 0700. */
   narrowedDirMode?: string;
 }
@@ -99,12 +100,7 @@ export async function loadOrCreateDeviceKey(keyDir: string): Promise<DeviceKey> 
     }
     await fsyncPath(keyDir);
   }
-  let narrowedMode: string | undefined;
-  const mode = (await stat(privFile)).mode & 0o777;
-  if (mode & 0o077) {
-    await chmod(privFile, 0o600);
-    narrowedMode = mode.toString(8).padStart(4, '0');
-  }
+  await requirePrivateFile(privFile, 'the device key');
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(privPem);
@@ -123,5 +119,5 @@ export async function loadOrCreateDeviceKey(keyDir: string): Promise<DeviceKey> 
   } else if (keyFingerprint(parsePublicKeyPem(storedPub, pubFile)) !== keyFingerprint(publicKey)) {
     throw new CasecamError('storage', `${pubFile} does not belong to the private key beside it`);
   }
-  return { privateKey, publicKey, publicPem, fingerprint: keyFingerprint(publicKey), created, narrowedMode, narrowedDirMode: narrowedDir?.was };
+  return { privateKey, publicKey, publicPem, fingerprint: keyFingerprint(publicKey), created, narrowedDirMode: narrowedDir?.was };
 }

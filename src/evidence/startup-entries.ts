@@ -27,7 +27,6 @@ export async function journalStart(deps: { store: Store; journal: Journal; confi
   else if (meta.keyFingerprint !== undefined && meta.keyFingerprint !== key.fingerprint) {
     await journal.append('device.key.changed', { previous: meta.keyFingerprint, fingerprint: key.fingerprint });
   }
-  if (key.narrowedMode) await journal.append('device.key.mode.narrowed', { was: key.narrowedMode, now: '0600' });
   if (key.narrowedDirMode) await journal.append('device.key.mode.narrowed', { path: 'keyDir', was: key.narrowedDirMode, now: '0700' });
   for (const n of deps.narrowed ?? []) await journal.append('storage.mode.narrowed', { dir: n.dir, was: n.was, now: n.now });
   const recorded = redactConfig(config, secretFingerprinter(signBytes(key, FINGERPRINT_LABEL)));

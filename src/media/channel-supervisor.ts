@@ -121,6 +121,17 @@ export class ChannelSupervisor {
     this.send({ type: 'set', element, property, value });
   }
 
+  /** Open this channel's live branch towards a receiver (see src/live/live-controller.ts). False when no worker runs. */
+  startLive(req: Omit<Extract<ToWorker, { type: 'live-start' }>, 'type'>): boolean {
+    if (!this.child?.connected) return false;
+    this.send({ type: 'live-start', ...req });
+    return true;
+  }
+
+  stopLive(): void {
+    this.send({ type: 'live-stop' });
+  }
+
   private send(msg: ToWorker): void {
     const child = this.child;
     if (child?.connected) child.send(msg, (err) => err && this.deps.log.debug({ err }, 'worker send failed'));
@@ -221,6 +232,15 @@ export class ChannelSupervisor {
         deps.bus.emit('media.health', { channel: deps.channel, at: deps.clock.now(), video: msg.video, audio: msg.audio });
         break;
       case 'eos':
+        break;
+      case 'live-playing':
+        deps.bus.emit('live.worker', { channel: deps.channel, kind: 'playing' });
+        break;
+      case 'live-bytes':
+        deps.bus.emit('live.worker', { channel: deps.channel, kind: 'bytes', bytes: msg.bytes });
+        break;
+      case 'live-ended':
+        deps.bus.emit('live.worker', { channel: deps.channel, kind: 'ended', bytes: msg.bytes, error: msg.error });
         break;
     }
   }

@@ -10,11 +10,13 @@ import { createRequire } from 'node:module';
 import type * as Gst from 'gstreamer-superficial';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './worker-protocol.js';
 import { levelFigures, lumaStats } from './health-probe.js';
+import { LiveFeed } from './live-feed.js';
 
 const require = createRequire(import.meta.url);
 const gst = require('gstreamer-superficial') as typeof Gst;
 
 let pipeline: Gst.Pipeline | undefined;
+let live: LiveFeed | undefined;
 let lastProgress = Date.now();
 let stopping = false;
 let playing = false;
@@ -45,6 +47,7 @@ function finish(code: number): void {
 function stop(): void {
   if (stopping) return;
   stopping = true;
+  live?.stop();
   if (!pipeline) return finish(0);
   pipeline.sendEOS();
   // EOS closes the last fragment cleanly; if the pipeline is wedged, leave anyway.
@@ -96,7 +99,7 @@ function pullThumbnails(p: Gst.Pipeline): void {
   const sink = p.findChild('vhealth') as Gst.AppSink | undefined;
   if (!sink) return;
   let previous: Uint8Array | undefined;
-  const onBuffer = (buf: Buffer | null) => {
+  const onBuffer = (buf: Buffer | null | undefined) => {
     if (!buf || stopping) return;
     const frame = new Uint8Array(buf);
     send({ type: 'health', video: lumaStats(frame, previous) });
@@ -147,6 +150,11 @@ process.on('message', (raw: unknown) => {
     const element = pipeline.findChild(msg.element);
     if (element) element[msg.property] = msg.value;
     else send({ type: 'warning', message: `no element named ${msg.element} to set ${msg.property} on` });
+  } else if (msg.type === 'live-start' && pipeline && !stopping) {
+    live ??= new LiveFeed(pipeline, send);
+    live.start(msg);
+  } else if (msg.type === 'live-stop') {
+    live?.stop();
   } else if (msg.type === 'stop') {
     stop();
   }

@@ -4,9 +4,10 @@
  * A template declares its parameters with `# param key=default` lines and uses them as
  * `${key}`. The service supplies its own, which a config cannot override:
  * `${segmenter}` (the crash-tolerant splitmuxsink named `mux`), `${osd}` (the
- * watermark overlay named `osd`), `${gopFrames}`, and the media-health taps
- * `${videoProbe}` (a branch from a tee on the raw video) and `${audioLevel}` (inline on
- * the raw audio). Values are checked so that a config value can never splice extra
+ * watermark overlay named `osd`), `${video}` (where the parsed H.264 goes: into the
+ * segmenter, and through a closed valve to the live branch, see LIVE_BRANCH),
+ * `${gopFrames}`, and the media-health taps `${videoProbe}` (a branch from a tee on the
+ * raw video) and `${audioLevel}` (inline on the raw audio). Values are checked so that a config value can never splice extra
  * elements into the pipeline.
  */
 import { readFile } from 'node:fs/promises';
@@ -20,7 +21,7 @@ export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import
 const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
 /** The ring location is quoted in the pipeline: white space is fine, nothing that ends or escapes the quotes. */
 const SAFE_LOCATION = /^[^"\\\u0000-\u001f\u007f]{1,4096}$/;
-const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel']);
+const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel']);
 
 export interface TemplateInput {
   template: string;
@@ -83,6 +84,21 @@ export const VIDEO_PROBE =
 
 /** Audio RMS and peak per half second, posted on the bus; a pass-through element. */
 export const AUDIO_LEVEL = 'level name=alevel interval=500000000 post-messages=true';
+/**
+ * The encoded video of a channel, teed: one branch to the segmenter, the other to the live
+ * branch, which the recording can never wait on. A leaky queue drops when the live side is
+ * slow; the valve drops everything while nobody watches (so the MPEG-TS muxer does no work);
+ * the appsink is bounded, drops old buffers and does not hold up the pipeline's start
+ * (async=false). h264parse there repeats SPS/PPS at every keyframe for a viewer that joins
+ * late, and makes the byte-stream MPEG-TS needs whatever the segmenter takes.
+ * `alignment=7` (7 TS packets per buffer, 1316 bytes) is what SRT carries: without it
+ * every keyframe is silently dropped.
+ */
+export const LIVE_BRANCH =
+  'tee name=videotee ! queue ! mux.video ' +
+  'videotee. ! queue name=livequeue leaky=downstream max-size-buffers=200 max-size-bytes=0 max-size-time=0 ' +
+  '! valve name=livevalve drop=true drop-mode=forward-sticky-events ! h264parse config-interval=-1 ! mpegtsmux name=livemux alignment=7 ' +
+  '! appsink name=livesink async=false sync=false drop=true max-buffers=400';
 
 export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): string {
   const values: Record<string, string> = { ...tpl.defaults };
@@ -100,6 +116,7 @@ export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): strin
   values.osd = OSD_ELEMENT;
   values.videoProbe = VIDEO_PROBE;
   values.audioLevel = AUDIO_LEVEL;
+  values.video = LIVE_BRANCH;
   return tpl.body.replace(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, key: string) => {
     const v = values[key];
     if (v === undefined) throw new CasecamError('bad-config', `pipeline ${tpl.name}: template uses \${${key}} but declares no such parameter`);

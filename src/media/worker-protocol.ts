@@ -20,6 +20,18 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
     property: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
     value: z.union([z.number().finite(), z.boolean()]),
   }),
+  /** Open the live branch and stream it to `url` through a live child process (media/live-sender.ts). */
+  z.object({
+    type: z.literal('live-start'),
+    protocol: z.enum(['srt', 'rtmp']),
+    url: z.string().max(512),
+    passphrase: z.string().max(79).optional(),
+    streamId: z.string().max(512).optional(),
+    latencyMs: z.number().int().min(20).max(8000),
+    /** Ask the encoder for a keyframe now (a long recording GOP would keep the viewer waiting). */
+    keyframe: z.boolean(),
+  }),
+  z.object({ type: z.literal('live-stop') }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;
 
@@ -41,5 +53,11 @@ export const FromWorkerSchema = z.discriminatedUnion('type', [
     video: z.object({ mean: z.number(), stdDev: z.number(), change: z.number().optional() }).optional(),
     audio: z.object({ rmsDb: z.number(), peakDb: z.number() }).optional(),
   }),
+  /** The live sender reached PLAYING (connected to the receiver). */
+  z.object({ type: z.literal('live-playing') }),
+  /** Bytes of MPEG-TS handed to the live sender so far, sent every 2 s while live. */
+  z.object({ type: z.literal('live-bytes'), bytes: z.number() }),
+  /** The live sender is gone: stopped when asked (`error` absent) or failed. */
+  z.object({ type: z.literal('live-ended'), bytes: z.number(), error: z.string().optional() }),
 ]);
 export type FromWorker = z.infer<typeof FromWorkerSchema>;

@@ -5,6 +5,14 @@
  */
 import type { CaseRecord } from '../store/records.js';
 
+/** A live stream as the retained state shows it (URL without credentials). */
+export interface LiveStream {
+  channel: string;
+  url: string;
+  since: number;
+  until: number;
+}
+
 export interface DeviceState {
   recording: boolean;
   caseId: string | null;
@@ -14,6 +22,7 @@ export interface DeviceState {
   officerId: string | null;
   channels: Array<{ id: string; ok: boolean; fps: number }>;
   preRecordSeconds: number;
+  live: LiveStream[];
 }
 
 export function deviceState(deps: {
@@ -21,6 +30,7 @@ export function deviceState(deps: {
   channels: ReadonlyArray<{ channel: string; ok: boolean; fps: number }>;
   officerId: string | undefined;
   preRecordSeconds: number;
+  live: () => LiveStream[];
 }): DeviceState {
   const open = deps.openCases();
   const first = open[0];
@@ -33,5 +43,6 @@ export function deviceState(deps: {
     officerId: first?.officerIds[0] ?? deps.officerId ?? null,
     channels: deps.channels.map((s) => ({ id: s.channel, ok: s.ok, fps: s.fps })),
     preRecordSeconds: deps.preRecordSeconds,
+    live: deps.live(),
   };
 }

@@ -8,7 +8,7 @@
  * embedded broker (build-uplink.ts). Nothing is bound late; a part gets what it needs as
  * arguments. If building fails, whatever was opened is closed before the error is thrown.
  *
- * Start order: store → capture (sessions, retention, media workers, watermark) →
+ * Start order: store → capture (sessions, retention, media workers, watermark, live view) →
  * triggers (button, lamp, GPS, scanner) → reporting (embedded broker, uplink).
  */
 import { Bus } from '../core/bus.js';
@@ -29,6 +29,7 @@ import type { DeviceKey } from '../evidence/device-key.js';
 import type { Retention } from '../evidence/retention.js';
 import { markOffloaded, type OffloadMark } from '../evidence/offload.js';
 import { OsdDriver } from '../osd/osd-driver.js';
+import { LiveController } from '../live/live-controller.js';
 import { FieldHardware } from '../hw/field-hardware.js';
 import { terminalButton } from '../hw/sim/terminal-button.js';
 import type { Uplink } from '../uplink/uplink.js';
@@ -65,6 +66,7 @@ export interface Service {
   readonly retention: Retention;
   readonly supervisors: ChannelSupervisor[];
   readonly hardware: FieldHardware;
+  readonly live: LiveController;
   readonly uplink?: Uplink;
   readonly broker?: EmbeddedBroker;
   /** Every part that runs, in start order. */
@@ -97,8 +99,15 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       caseIds: () => sessions.openCases().map((c) => c.id),
       position: hardware.position,
     });
+    const live = new LiveController({ config: config.live, deviceId: config.deviceId, channels: supervisors, gopSeconds: config.recording.gopSeconds, bus, clock, log });
     const state = (): DeviceState =>
-      deviceState({ openCases: () => sessions.openCases(), channels: supervisors, officerId: config.officerId, preRecordSeconds: config.recording.preRecordSeconds });
+      deviceState({
+        openCases: () => sessions.openCases(),
+        channels: supervisors,
+        officerId: config.officerId,
+        preRecordSeconds: config.recording.preRecordSeconds,
+        live: () => live.streams(),
+      });
     const reporting = options.uplink
       ? await buildReporting(options.uplink, {
           config,
@@ -107,8 +116,10 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
           log,
           store,
           evidenceDir: paths.evidenceDir,
+          deviceKey: evidence.deviceKey,
           sessions,
           state,
+          live,
           storage: () => retention.status(),
           gps: () => {
             const health = hardware.gpsHealth();
@@ -122,6 +133,8 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       ...evidence.lifecycles,
       ...capture.lifecycles,
       { name: 'watermark', phase: 'capture', start: () => osd.start(), stop: () => osd.stop() },
+      // After the workers in start order, so it stops before them: the senders end first.
+      live,
       ...hardware.lifecycles,
       ...qualityLifecycles({ config, paths, bus, clock, log, journal, activeCaseIds: () => sessions.activeCases().map((c) => c.id), channels: () => state().channels }),
       ...(options.simulate && options.interactive ? [terminalButton(hardware.sim.button, config.gpio.longPressSeconds)] : []),
@@ -144,6 +157,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       retention,
       supervisors,
       hardware,
+      live,
       uplink: reporting?.uplink,
       broker: reporting?.broker,
       lifecycles,

@@ -39,8 +39,10 @@ export async function buildReporting(
     log: Logger;
     store: Store;
     evidenceDir: string;
+    deviceKey: { fingerprint: string; publicPem: string };
     sessions: CommandContext['sessions'];
     state: () => DeviceState;
+    live: CommandContext['live'] & { bytesSent(): number };
     storage: () => StorageStatus | undefined;
     gps: GpsProvider;
     claim: ClaimHandler;
@@ -63,8 +65,10 @@ export async function buildReporting(
     mqtt,
     sessions: deps.sessions,
     state: deps.state,
+    live: deps.live,
     outboxTable: deps.store.outbox,
     evidenceDir: deps.evidenceDir,
+    deviceKey: deps.deviceKey,
     storage: deps.storage,
     bus: deps.bus,
     clock: deps.clock,

@@ -10,9 +10,9 @@ declare module 'gstreamer-superficial' {
   export interface GstElement {
     [property: string]: unknown;
   }
-  /** An appsink: `pull` waits for the next buffer on a thread; null at EOS or stop. */
+  /** An appsink: `pull` waits on a worker thread and calls back once per buffer or caps change (neither: end of stream). */
   export interface AppSink extends GstElement {
-    pull(callback: (buf: Buffer | null, caps: Record<string, unknown>) => void): void;
+    pull(callback: (buf: Buffer | undefined, caps: unknown) => void): void;
   }
   export class Pipeline {
     constructor(description: string);
@@ -22,5 +22,7 @@ declare module 'gstreamer-superficial' {
     sendEOS(): void;
     findChild(name: string): GstElement | undefined;
     pollBus(callback: (msg: BusMessage) => void): void;
+    /** Sends an upstream force-key-unit event from the named element's sink pad. */
+    forceKeyUnit(name: string, count: number): boolean;
   }
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { AlarmEvent } from '../core/events.js';
 import type { DeviceState } from '../recording/device-state.js';
 import { diskFigures, type RecordingRate } from './recording-rate.js';
+import { atRest } from '../evidence/at-rest.js';
 import type { HealthSchema } from './payloads.js';
 import type { z } from 'zod';
 
@@ -34,6 +35,8 @@ export interface HealthSources {
   gps?: GpsProvider;
   /** The evidence store's own view (a storage budget, when configured, is the capacity). */
   storage?: () => { capacityBytes: number; freeBytes: number } | undefined;
+  /** Bytes sent by live view since the service started. */
+  liveBytesSent?: () => number;
 }
 
 export type Health = z.infer<typeof HealthSchema>;
@@ -41,14 +44,16 @@ export type Health = z.infer<typeof HealthSchema>;
 const orNull = async <T>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
 
 export async function healthReport(src: HealthSources): Promise<Health> {
-  const [load, temp, mem, fsDisk] = await Promise.all([
+  const [load, temp, mem, fsDisk, rest] = await Promise.all([
     orNull(si.currentLoad()),
     orNull(si.cpuTemperature()),
     orNull(si.mem()),
     diskFigures(src.evidenceDir),
+    atRest(src.evidenceDir),
   ]);
   const budget = src.storage?.();
-  const disk = budget ? { path: src.evidenceDir, totalBytes: budget.capacityBytes, freeBytes: budget.freeBytes } : fsDisk;
+  const figures = budget ? { path: src.evidenceDir, totalBytes: budget.capacityBytes, freeBytes: budget.freeBytes } : fsDisk;
+  const disk = figures && { ...figures, encrypted: rest.encrypted };
   const bps = src.rate.bytesPerSecond();
   const gps = src.gps?.();
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -80,5 +85,6 @@ export async function healthReport(src: HealthSources): Promise<Health> {
       : null,
     clockOffsetMs: num(gps?.clockOffsetMs),
     alarms: src.alarms(),
+    live: { streams: src.state().live.length, bytesSent: src.liveBytesSent?.() ?? 0 },
   };
 }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../config/schema.js';
 import { diskFigures } from './recording-rate.js';
+import { atRest } from '../evidence/at-rest.js';
 import { CONTRACT_VERSION, type InventorySchema } from './payloads.js';
 
 export type Inventory = z.infer<typeof InventorySchema>;
@@ -19,11 +20,18 @@ async function softwareVersion(): Promise<string> {
   }
 }
 
-export async function inventoryReport(config: Config, evidenceDir: string, clock: Clock, provisionedAt?: string): Promise<Inventory> {
-  const [version, system, disk] = await Promise.all([
+export async function inventoryReport(
+  config: Config,
+  evidenceDir: string,
+  clock: Clock,
+  provisionedAt?: string,
+  evidenceKey?: { fingerprint: string; publicPem: string },
+): Promise<Inventory> {
+  const [version, system, disk, rest] = await Promise.all([
     softwareVersion(),
     si.system().catch(() => undefined),
     diskFigures(evidenceDir),
+    atRest(evidenceDir),
   ]);
   const serial = system?.serial && system.serial !== '-' ? system.serial : null;
   return {
@@ -33,11 +41,12 @@ export async function inventoryReport(config: Config, evidenceDir: string, clock
     serial,
     software: { casecam: version, node: process.version, contract: CONTRACT_VERSION },
     os: { platform: os.platform(), release: os.release(), arch: os.arch() },
-    storage: disk ? { path: disk.path, totalBytes: disk.totalBytes } : null,
+    storage: disk ? { path: disk.path, totalBytes: disk.totalBytes, encrypted: rest.encrypted } : null,
     cameras: config.channels.map((c) => ({ id: c.id, template: c.template, fps: c.fps })),
     unit: config.unit ?? null,
     site: config.site ?? null,
     provisionedAt: provisionedAt ?? null,
+    evidenceKey: evidenceKey ? { fingerprint: evidenceKey.fingerprint, publicKeyPem: evidenceKey.publicPem } : null,
     ts: clock.now(),
   };
 }

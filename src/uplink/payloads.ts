@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
 import { SelfCheckSchema } from '../quality/selfcheck-schema.js';
 
-export const CONTRACT_VERSION = '1.1.0';
+export const CONTRACT_VERSION = '1.2.0';
 
 const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
 
@@ -37,6 +37,9 @@ export const StateSchema = z.object({
   officerId: z.string().nullable(),
   channels: z.array(z.object({ id: z.string(), ok: z.boolean(), fps: z.number() })),
   preRecordSeconds: z.number(),
+  live: z
+    .array(z.object({ channel: z.string(), url: z.string().describe('the receiver, without credentials'), since: epochMs, until: epochMs }))
+    .describe('channels streaming live view now (since contract 1.1)'),
   ts: epochMs,
 });
 
@@ -56,7 +59,14 @@ export const HealthSchema = z.object({
   uptimeSeconds: z.number(),
   cpu: z.object({ loadPercent: z.number().nullable(), temperatureC: z.number().nullable() }),
   memory: z.object({ totalBytes: z.number(), usedBytes: z.number(), availableBytes: z.number() }),
-  disk: z.object({ path: z.string(), totalBytes: z.number(), freeBytes: z.number() }).nullable(),
+  disk: z
+    .object({
+      path: z.string(),
+      totalBytes: z.number(),
+      freeBytes: z.number(),
+      encrypted: z.boolean().nullable().optional().describe('the evidence directory sits on a dm-crypt (LUKS) device; null = cannot tell (1.1.0)'),
+    })
+    .nullable(),
   recording: z.object({
     minutesLeft: z.number().nullable().describe('free evidence space / recent bytes per second; null until measured'),
     bytesPerSecond: z.number().nullable(),
@@ -70,6 +80,7 @@ export const HealthSchema = z.object({
   gps: GpsSchema.nullable(),
   clockOffsetMs: z.number().nullable().describe('system clock minus GPS time, ms; null without a GPS time'),
   alarms: z.array(AlarmSchema),
+  live: z.object({ streams: z.number().int(), bytesSent: z.number() }).describe('live view: streams running, bytes sent since start (since contract 1.1)'),
 });
 
 export const InventorySchema = z.object({
@@ -79,11 +90,25 @@ export const InventorySchema = z.object({
   serial: z.string().nullable(),
   software: z.object({ casecam: z.string(), node: z.string(), contract: z.string() }),
   os: z.object({ platform: z.string(), release: z.string(), arch: z.string() }),
-  storage: z.object({ path: z.string(), totalBytes: z.number() }).nullable(),
+  storage: z
+    .object({
+      path: z.string(),
+      totalBytes: z.number(),
+      encrypted: z.boolean().nullable().optional().describe('the evidence directory sits on a dm-crypt (LUKS) device; null = cannot tell (1.1.0)'),
+    })
+    .nullable(),
   cameras: z.array(z.object({ id: z.string(), template: z.string(), fps: z.number() })),
   unit: z.string().nullable(),
   site: z.string().nullable(),
   provisionedAt: z.string().nullable(),
+  /** The device's Ed25519 evidence key, for `casecam registry accept` (1.1.0; optional so 1.0.0 devices still parse). */
+  evidenceKey: z
+    .object({
+      fingerprint: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the SPKI DER, as `casecam keys show` prints it'),
+      publicKeyPem: z.string().describe('SPKI PEM'),
+    })
+    .nullable()
+    .optional(),
   ts: epochMs,
 });
 
@@ -92,7 +117,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, selfcheck.completed, outbox.dropped'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.confirmed, operator.action, selfcheck.completed, outbox.dropped, live.started, live.stopped, live.failed'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());
@@ -150,6 +175,16 @@ export const CommandSchema = z.discriminatedUnion('action', [
     .strict(),
   z.object({ ...base, action: z.literal('state.get') }).strict(),
   z.object({ ...base, action: z.literal('selfcheck') }).strict(),
+  z
+    .object({
+      ...base,
+      action: z.literal('live.start'),
+      channel: z.string().max(64).optional().describe('one channel; default: live.channels (or all)'),
+      url: z.string().max(2048).optional().describe('srt://host:port or rtmp://host[:port]/app/stream; default: live.url'),
+      durationSeconds: z.number().int().min(1).max(86_400).optional().describe('default live.defaultDurationSeconds, at most live.maxDurationSeconds'),
+    })
+    .strict(),
+  z.object({ ...base, action: z.literal('live.stop'), channel: z.string().max(64).optional() }).strict(),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandAction = Command['action'];

@@ -29,6 +29,7 @@ import { AlarmTracker } from './alarm-tracker.js';
 import { RecordingRate } from './recording-rate.js';
 import { healthReport, type GpsProvider } from './health-report.js';
 import { inventoryReport } from './inventory-report.js';
+import { requirePrivateFile } from '../core/private-file.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isPublishableTopic, type DeviceTopics } from './topics.js';
 import { SelfCheckSchema, type SelfCheckResult } from '../quality/selfcheck-schema.js';
@@ -39,11 +40,15 @@ export interface UplinkDeps {
   mqtt: MqttConfig & { url: string };
   sessions: CommandContext['sessions'];
   state: () => DeviceState;
+  /** Live view: the `live.start`/`live.stop` commands, and bytes sent for health. */
+  live?: CommandContext['live'] & { bytesSent(): number };
   /** The outbox's LevelDB table. */
   outboxTable: Store['outbox'];
   evidenceDir: string;
   /** The storage budget's figures, when retention runs under one. */
   storage?: () => StorageStatus | undefined;
+  /** The device's evidence key, published in the inventory for `casecam registry accept`. */
+  deviceKey?: { fingerprint: string; publicPem: string };
   bus: Bus;
   clock: Clock;
   log: Logger;
@@ -64,6 +69,9 @@ const FORWARDED = [
   'offload.confirmed',
   'operator.action',
   'selfcheck.completed',
+  'live.started',
+  'live.stopped',
+  'live.failed',
 ] as const;
 
 export class Uplink {
@@ -92,6 +100,7 @@ export class Uplink {
       {
         sessions: deps.sessions,
         state: deps.state,
+        live: deps.live,
         bus: deps.bus,
         clock: deps.clock,
         claim: deps.claim,
@@ -111,9 +120,11 @@ export class Uplink {
       limits: { maxBytes: m.outbox.maxBytes, maxAgeMs: m.outbox.maxAgeSeconds * 1000, window: m.outbox.window },
       onDrop: (r) => void this.reportDrop(r).catch((err: unknown) => this.deps.log.error({ err }, 'cannot queue an outbox.dropped event')),
     });
+    // Refuse to run with a TLS key others can read (before anything is started).
+    if (m.keyFile) await requirePrivateFile(m.keyFile, 'mqtt.keyFile');
     await this.outbox.start();
     for (const type of FORWARDED) this.off.push(deps.bus.on(type, (e) => this.forward(type, e)));
-    for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state'] as const) {
+    for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state', 'live.started', 'live.stopped', 'live.failed'] as const) {
       this.off.push(deps.bus.on(type, () => this.stateChanged()));
     }
     this.off.push(
@@ -179,6 +190,7 @@ export class Uplink {
       alarms: () => this.alarms.list(),
       gps: deps.gps,
       storage: deps.storage,
+      liveBytesSent: () => deps.live?.bytesSent() ?? 0,
     })
       .then((h) => this.outbox.enqueue({ topic: this.topics.health, payload: JSON.stringify(h), qos: 1, retain: false, priority: 'telemetry' }))
       .then(() => undefined)
@@ -196,7 +208,7 @@ export class Uplink {
       await conn.publish(this.topics.status, 'online', retained);
       this.lastState = '';
       await this.publishState();
-      const inventory = await inventoryReport(deps.config, deps.evidenceDir, deps.clock);
+      const inventory = await inventoryReport(deps.config, deps.evidenceDir, deps.clock, undefined, deps.deviceKey);
       await conn.publish(this.topics.inventory, JSON.stringify(inventory), retained);
     } catch (err) {
       deps.log.warn({ err }, 'retained snapshots not all published on connect');

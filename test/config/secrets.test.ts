@@ -65,6 +65,21 @@ test('a changed broker password shows in the journal as a changed fingerprint, n
   t.false(text.includes('Secret'), text);
 });
 
+test('the live passphrase and a password in the live URL are journaled as fingerprints only', async (t) => {
+  const dir = await tempDir('casecam-secret-live-');
+  const config = parseConfig({ ...testConfig(dir), live: { url: 'rtmp://cam:Live-Secret-3@127.0.0.1/live/x', passphrase: 'Srt-Secret-Passphrase-4' } });
+  const store = await Store.open(path.join(dir, 'db'), silentLogger());
+  const journal = await Journal.open(store, systemClock, silentLogger());
+  await journalStart({ store, journal, config, key: await loadOrCreateDeviceKey(path.join(dir, 'keys')) });
+  await journal.idle();
+  const entry = (await store.journal.values()).find((e) => e.type === 'config.changed');
+  await store.close();
+  const live = (entry!.data.config as { live: { url: string; passphrase: string } }).live;
+  t.regex(live.passphrase, /^secret:hmac-sha256:[0-9a-f]{16}$/);
+  t.regex(live.url, /^rtmp:\/\/cam:secret%3Ahmac-sha256%3A[0-9a-f]{16}@127\.0\.0\.1\/live\/x$/);
+  t.false(JSON.stringify(entry).includes('Secret'));
+});
+
 test('casecam run keeps the broker password out of logs, journal, store and MQTT reports', async (t) => {
   const urlSecret = 'UrlPw-5820-zq';
   const fieldSecret = 'FieldPw-9731-zq';

@@ -21,13 +21,16 @@ test('created on first start: private key 0600 in a 0700 directory, fingerprint 
   t.true(verifyBytes(again.publicKey, Buffer.from('x'), signBytes(k, Buffer.from('x'))));
 });
 
-test('a private key readable by others is narrowed to 0600 and reported', async (t) => {
+test('a private key readable by others is refused, and left as it is for a person to look at', async (t) => {
   const dir = path.join(await tempDir('casecam-key-'), 'keys');
   await loadOrCreateDeviceKey(dir);
   await chmod(path.join(dir, 'device.key'), 0o644);
-  const k = await loadOrCreateDeviceKey(dir);
-  t.is(k.narrowedMode, '0644');
-  t.is((await stat(path.join(dir, 'device.key'))).mode & 0o777, 0o600);
+  await t.throwsAsync(loadOrCreateDeviceKey(dir), { message: /device key .*device\.key is readable by others \(mode 0644\): run chmod 600/ });
+  t.is((await stat(path.join(dir, 'device.key'))).mode & 0o777, 0o644);
+  await chmod(path.join(dir, 'device.key'), 0o640);
+  await t.throwsAsync(loadOrCreateDeviceKey(dir), { message: /mode 0640/ }, 'group-readable too');
+  await chmod(path.join(dir, 'device.key'), 0o600);
+  await t.notThrowsAsync(loadOrCreateDeviceKey(dir));
 });
 
 test('a public key file that does not belong to the private key is refused', async (t) => {

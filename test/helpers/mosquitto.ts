@@ -20,6 +20,8 @@ export interface MosquittoOptions {
   persistence?: boolean;
   /** A TLS listener (mqtts://) with these PEM files; clients must present a certificate signed by `ca`. */
   tls?: { ca: string; cert: string; key: string };
+  /** Configuration lines added after the listener (e.g. the ones `casecam registry broker` writes). */
+  extraLines?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -42,10 +44,11 @@ export class Mosquitto {
     readonly port: number,
     private readonly confFile: string,
     private readonly tls: boolean,
+    private readonly tlsByLines = false,
   ) {}
 
   get url(): string {
-    return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
+    return `${this.tls || this.tlsByLines ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   static async start(opts: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -68,9 +71,10 @@ export class Mosquitto {
       await writeFile(acl, opts.acl);
       lines.push(`acl_file ${acl}`);
     }
+    if (opts.extraLines) lines.push(...opts.extraLines);
     const confFile = path.join(dir, 'mosquitto.conf');
     await writeFile(confFile, lines.join('\n') + '\n');
-    const m = new Mosquitto(dir, port, confFile, opts.tls !== undefined);
+    const m = new Mosquitto(dir, port, confFile, opts.tls !== undefined, opts.extraLines?.some((l) => l.startsWith('certfile ')) ?? false);
     await m.launch();
     return m;
   }

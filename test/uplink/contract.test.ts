@@ -20,5 +20,5 @@ test('every topic of the design has a schema, and commands list every action', (
   for (const topic of ['status', 'state', 'health', 'inventory', 'events', 'cmd', 'cmd-reply', 'selfcheck']) t.truthy(files[`${topic}.schema.json`], topic);
   const cmd = JSON.parse(files['cmd.schema.json']!) as { oneOf?: Array<{ properties: { action: { const: string } } }>; anyOf?: unknown[] };
   const actions = (cmd.oneOf ?? (cmd.anyOf as typeof cmd.oneOf) ?? []).map((o) => o.properties.action.const).sort();
-  t.deepEqual(actions, ['alarm', 'application.accepted', 'claim', 'documents.served', 'investigation.started', 'marker', 'record.stop', 'selfcheck', 'state.get']);
+  t.deepEqual(actions, ['alarm', 'application.accepted', 'claim', 'documents.served', 'investigation.started', 'live.start', 'live.stop', 'marker', 'record.stop', 'selfcheck', 'state.get']);
 });

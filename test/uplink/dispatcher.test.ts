@@ -11,7 +11,7 @@ import type { CommandContext } from '../../src/uplink/commands/context.js';
 import type { DeviceState } from '../../src/recording/device-state.js';
 
 const log = silentLogger();
-const state: DeviceState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [], preRecordSeconds: 30 };
+const state: DeviceState = { recording: false, caseId: null, caseIds: [], since: null, trigger: null, officerId: null, channels: [], preRecordSeconds: 30, live: [] };
 const unreachable = (): never => {
   throw new Error('the recorder must not be reached');
 };

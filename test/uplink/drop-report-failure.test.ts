@@ -29,7 +29,7 @@ test('a drop report that cannot be written is logged, not an unhandled rejection
     mqtt: { ...mqttConfig({ outbox: { maxBytes: 1024 }, reconnectInitialMs: 5000 }), url: 'mqtt://127.0.0.1:1' },
     outboxTable: store.outbox,
     evidenceDir: resolvePaths(config).evidenceDir,
-    state: () => deviceState({ openCases: () => [], channels: [], officerId: undefined, preRecordSeconds: 0 }),
+    state: () => deviceState({ openCases: () => [], channels: [], officerId: undefined, preRecordSeconds: 0, live: () => [] }),
     sessions: { open: unreachable, marker: unreachable, close: unreachable },
     bus: new Bus(log),
     clock: { now: () => Date.now() },

@@ -28,6 +28,7 @@ test('an alarm change sends health at once, with alarms, outbox depth, channels 
     t.deepEqual(health.alarms.map((a) => a.kind), ['violent-resistance']);
     t.is(health.channels[0]?.id, 'cam1');
     t.true(health.disk !== null && health.disk.freeBytes > 0);
+    t.not(health.disk?.encrypted, undefined, 'whether the evidence is on an encrypted device (or null: cannot tell)');
     t.true(health.memory.totalBytes > 0);
     t.is(typeof health.outbox.depth, 'number');
     await fleet.until(() => fleet.json<{ type: string }>(`${base}/events`).some((e) => e.type === 'alarm.raised'), 'alarm event');

@@ -19,12 +19,19 @@ export interface ClaimRequest {
  */
 export type ClaimHandler = (req: ClaimRequest) => Promise<unknown>;
 
+/** Live view (src/live/live-controller.ts); both calls throw a CasecamError on bad input. */
+export interface LiveControl {
+  startLive(req: { channel?: string; url?: string; durationSeconds?: number; reason: string }): unknown;
+  stopLive(req: { channel?: string }): unknown;
+}
+
 export interface CommandContext {
   sessions: Pick<CaseSessions, 'open' | 'marker' | 'close'>;
   state: () => DeviceState;
   bus: Bus;
   clock: Clock;
   claim?: ClaimHandler;
+  live?: LiveControl;
 }
 
 export type Handler<A extends CommandAction> = (cmd: Extract<Command, { action: A }>, ctx: CommandContext) => Promise<unknown>;

@@ -24,6 +24,7 @@ import { alarm } from './alarm.js';
 import { claim } from './claim.js';
 import { stateGet } from './state-get.js';
 import { selfcheck } from './selfcheck.js';
+import { liveStart, liveStop } from './live.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
 const REMEMBERED_REQUESTS = 2000;
@@ -38,6 +39,8 @@ const handlers: HandlerTable = {
   claim,
   'state.get': stateGet,
   selfcheck,
+  'live.start': liveStart,
+  'live.stop': liveStop,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
