@@ -6,6 +6,7 @@ import { Store } from '../store/store.js';
 import { caseSegments, exportBundle } from '../export/bundle-export.js';
 import { loadOrCreateDeviceKey } from '../evidence/device-key.js';
 import { dataOptions, openData, operatorName } from './data-dir.js';
+import { caseReport } from './case-report.js';
 import { bounded } from '../core/bounded.js';
 import { checkCaseCoverage } from '../recording/case-coverage.js';
 import { formatCase, formatCaseList, type CaseListRow } from './case-format.js';
@@ -16,6 +17,7 @@ export const caseCommand: Command = {
   help: `usage: casecam case list --data DIR [--json] [--operator NAME]
        casecam case show ID --data DIR [--json] [--operator NAME]
        casecam case export ID --data DIR --out BUNDLE [--operator NAME]
+       casecam case report ID --data DIR [--json] [--html FILE] [--operator NAME]
 
   list     every case in the store: ID, status, opened, length, segments, gaps, kind
   show     one case file: triggers, officers, window, segments per channel, gaps with
@@ -24,7 +26,12 @@ export const caseCommand: Command = {
   --json           the same as JSON for machines (epoch-ms times in show)
   export   writes the signed case bundle to BUNDLE (manifest.json, manifest.sig,
            device.pub.pem, SHA256SUMS, SHA256SUMS.sig, media/), with one continuous
-           file per channel remuxed from the segments; check it with casecam verify
+           file per channel remuxed from the segments, and the quality report
+           (quality.json, report.html); check it with casecam verify
+  report   the case's quality report (docs/quality.md): coverage per channel, gaps
+           and causes, alarm intervals, pre/post-record, watermark, GPS, integrity
+           (every sealed file hashed again), offload, score; --json prints
+           quality.json, --html FILE writes report.html
   --data DIR       data directory (or --config FILE to take its paths)
   --operator NAME  who is looking (default: the OS user); every list, show and export
                    is journaled with it
@@ -33,7 +40,7 @@ offload is not confirmed.`,
   async run(argv) {
     const { values, positionals } = parse(
       argv,
-      { ...dataOptions, out: { type: 'string' }, json: { type: 'boolean' }, operator: { type: 'string' } },
+      { ...dataOptions, out: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, operator: { type: 'string' } },
       { positionals: true },
     );
     if (values.help) {
@@ -41,7 +48,9 @@ offload is not confirmed.`,
       return 0;
     }
     const [sub, id] = positionals;
-    if (sub !== 'list' && sub !== 'show' && sub !== 'export') throw new CasecamError('usage', 'expected "case list", "case show ID" or "case export ID"');
+    if (sub !== 'list' && sub !== 'show' && sub !== 'export' && sub !== 'report') {
+      throw new CasecamError('usage', 'expected "case list", "case show ID", "case export ID" or "case report ID"');
+    }
     const caseId = sub === 'list' ? undefined : checkCaseId(required(id, 'case ID'));
     const outDir = sub === 'export' ? required(values.out, '--out BUNDLE') : undefined;
     const operator = operatorName(values.operator);
@@ -64,6 +73,10 @@ offload is not confirmed.`,
       }
       const c = await store.cases.get(caseId);
       if (!c) throw new CasecamError('case-not-found', `no case "${caseId}" in this store`);
+      if (sub === 'report') {
+        await caseReport({ store, journal, evidenceDir: paths.evidenceDir, c, operator, json: values.json, html: values.html });
+        return 0;
+      }
       if (outDir === undefined) {
         await journal.append('case.viewed', { operator, via: 'cli' }, { caseIds: [caseId] });
         const segs = await caseSegments(store, caseId);

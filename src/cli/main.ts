@@ -19,6 +19,7 @@ import { fleetCommand } from './fleet-command.js';
 import { archiveCommand } from './archive-command.js';
 import { offloadCommand } from './offload-command.js';
 import { brokerCommand } from './broker-command.js';
+import { selfcheckCommand } from './selfcheck-command.js';
 
 const commands: Command[] = [
   runCommand,
@@ -34,6 +35,7 @@ const commands: Command[] = [
   offloadCommand,
   fleetCommand,
   brokerCommand,
+  selfcheckCommand,
 ];
 
 function usage(): string {

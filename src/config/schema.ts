@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { MqttConfigSchema } from './uplink-schema.js';
 import { GpioConfigSchema, SerialConfigSchema } from './hw-schema.js';
 import { OffloadConfigSchema } from './offload-schema.js';
+import { DeviceHealthConfigSchema, MediaHealthConfigSchema, SelfCheckConfigSchema } from './quality-schema.js';
 import { ChannelIdSchema } from './channel-id.js';
 import { LiveSchema } from './live-schema.js';
 
@@ -85,6 +86,9 @@ export const ConfigSchema = z.strictObject({
   paths: PathsSchema.prefault({}).meta({ description: 'where data lives; relative paths are relative to the config file' }),
   supervisor: SupervisorSchema.prefault({}).meta({ description: 'media worker restarts' }),
   storage: StorageSchema.prefault({}).meta({ description: 'storage budget and retention ([evidence.md](evidence.md))' }),
+  mediaHealth: MediaHealthConfigSchema.prefault({}).meta({ description: 'media alarms: covered, dark or frozen camera, silent or clipping microphone ([quality.md](quality.md))' }),
+  selfcheck: SelfCheckConfigSchema.prefault({}).meta({ description: 'the start-of-duty self-check ([quality.md](quality.md))' }),
+  deviceHealth: DeviceHealthConfigSchema.prefault({}).meta({ description: 'device alarms: temperature, encoder behind real time ([quality.md](quality.md))' }),
   mqtt: MqttConfigSchema.prefault({}).meta({ description: 'the uplink ([mqtt.md](mqtt.md))' }),
   gpio: GpioConfigSchema.prefault({}).meta({ description: 'counter button, recording lamp, buzzer ([hardware.md](hardware.md))' }),
   serial: SerialConfigSchema.prefault({}).meta({ description: 'serial GPS and barcode scanner ([hardware.md](hardware.md))' }),

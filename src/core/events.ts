@@ -3,6 +3,7 @@
  * can be journaled and published without translation.
  */
 import type { RingSegment } from './segment.js';
+import type { SelfCheckResult } from '../quality/selfcheck-schema.js';
 
 export interface GapEvent {
   channel: string;
@@ -156,6 +157,21 @@ export interface StorageEvictedEvent {
   at: number;
 }
 
+/** A media-health sample from a channel's worker (src/media/health-probe.ts). */
+export interface MediaHealthSample {
+  channel: string;
+  at: number;
+  video?: { mean: number; stdDev: number; change?: number };
+  audio?: { rmsDb: number; peakDb: number };
+}
+
+/** The MQTT uplink's view, for the self-check: emitted on start, (dis)connect and on request. */
+export interface UplinkStatusEvent {
+  connected: boolean;
+  url: string;
+  outboxDepth: number;
+}
+
 /** From a channel's media worker, about its live sender (internal: the live controller listens). */
 export interface LiveWorkerEvent {
   channel: string;
@@ -205,4 +221,11 @@ export interface BusEvents {
   'live.failed': LiveStreamEvent;
   /** OSD fields changed (officer, case, GPS); the OSD driver re-renders. */
   'osd.changed': Record<string, never>;
+  /** About 2 video and 2 audio samples a second per channel; media-health.ts judges them. */
+  'media.health': MediaHealthSample;
+  /** Run the start-of-duty self-check now (the `selfcheck` command). */
+  'selfcheck.requested': { trigger: 'command' | 'cli' | 'start' };
+  'selfcheck.completed': SelfCheckResult;
+  'uplink.status': UplinkStatusEvent;
+  'uplink.status.requested': Record<string, never>;
 }

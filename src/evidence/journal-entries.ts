@@ -133,7 +133,30 @@ export const JOURNAL_ENTRIES = {
     when: 'an export finished (the manifest SHA-256)',
     data: z.object({ ...Access, out: z.string(), manifestSha256: Sha256, segments: z.number(), continuous: z.number(), keyFingerprint: z.string() }),
   },
-  'case.viewed': { written: 'alone', when: 'a case was shown (`casecam case show`)', data: z.object(Access) },
+  'case.viewed': {
+    written: 'alone',
+    when: 'a case was shown (`casecam case show`, `casecam case report`)',
+    data: z.object({ ...Access, what: z.string().optional() }),
+  },
+  'case.alarm': {
+    written: 'alone',
+    when: 'a media or device alarm was raised or cleared while the case recorded (its quality timeline)',
+    data: Alarm.extend({ state: z.enum(['raised', 'cleared']) }),
+  },
+  'case.quality.context': {
+    written: 'alone',
+    when: 'a case opened: its channels, and whether each burns the watermark and checks media health',
+    data: z.object({
+      channels: z.array(z.object({ id: z.string(), template: z.string(), watermark: z.boolean(), mediaHealth: z.boolean() })),
+      preRecordSeconds: z.number(),
+      postRecordSeconds: z.number(),
+    }),
+  },
+  'selfcheck': {
+    written: 'alone',
+    when: 'the start-of-duty self-check ran (at start, on the `selfcheck` command, or `casecam selfcheck`)',
+    data: z.object({ ok: z.boolean(), trigger: z.string(), failed: z.array(z.string()) }),
+  },
   'cases.listed': { written: 'alone', when: 'the cases were listed (`casecam case list`)', data: z.object(Access) },
   'device.key.created': { written: 'alone', when: 'no device key existed, one was made', data: z.object({ fingerprint: z.string() }) },
   'device.key.changed': { written: 'alone', when: 'the device key differs from the last start\'s', data: z.object({ previous: z.string(), fingerprint: z.string() }) },

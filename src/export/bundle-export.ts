@@ -29,6 +29,7 @@ import { signBytes, type DeviceKey } from '../evidence/device-key.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, ManifestSchema, sumsText, type Manifest, type ManifestContinuous, type ManifestSegment } from './manifest.js';
 import { REMUX_METHOD, remuxConcat } from './remux.js';
 import { GpsTrack } from '../hw/gps-track.js';
+import { caseQualityReport } from '../quality/export-quality.js';
 import { refuseSystemPath } from '../config/path-rules.js';
 import { bounded } from '../core/bounded.js';
 import { privateTree } from './bundle-files.js';
@@ -156,6 +157,8 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
 
   const until = c.windowEnd ?? clock.now();
   const track = await GpsTrack.window(store, c.windowStart, until);
+  const entries = await journal.forCase(caseId);
+  const reports = await caseQualityReport({ ...opts, clock, c, rows, entries, segmentsChecked: segments.length, dir: work });
   const manifest: Manifest = ManifestSchema.parse({
     format: BUNDLE_FORMAT,
     exportedAt: iso(clock.now()),
@@ -180,7 +183,8 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
         offloadTarget: r.offloadTarget,
         evictedAt: iso(r.evictedAt!),
       })),
-    journal: { head: { seq: started.seq, hash: started.hash }, entries: await journal.forCase(caseId) },
+    reports,
+    journal: { head: { seq: started.seq, hash: started.hash }, entries },
   });
 
   const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');

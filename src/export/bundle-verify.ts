@@ -136,7 +136,7 @@ export async function verifyBundle(bundleDir: string, opts: VerifyOptions = {}):
 }
 
 async function checkFiles(dir: string, manifest: Manifest, problems: string[]): Promise<void> {
-  const listed = [...manifest.segments, ...manifest.continuous];
+  const listed = [...manifest.segments, ...manifest.continuous, ...(manifest.reports ?? [])];
   const byHash = new Map(listed.map((f) => [f.sha256, f.file]));
   const seen = new Set<string>();
   const maxListed = Math.max(0, ...listed.map((f) => f.bytes));

@@ -8,6 +8,7 @@
  *   SHA256SUMS.sig    raw Ed25519 signature over SHA256SUMS
  *   media/<channel>/<segment>.mkv   the sealed segments
  *   media/<channel>.mkv             one continuous file per channel, remuxed (stream copy)
+ *   quality.json, report.html       the case's quality report (docs/quality.md), in `reports`
  *
  * Times are ISO 8601 UTC strings, except inside `journal.entries`, which are the
  * device's journal entries exactly as hashed (epoch ms).
@@ -101,6 +102,8 @@ export const ManifestSchema = z.object({
   evicted: z.array(
     z.object({ id: z.string(), channel: z.string(), start: Iso, end: Iso, bytes: z.number(), sha256: Sha256, offloadedAt: Iso.optional(), offloadTarget: z.string().optional(), evictedAt: Iso }),
   ),
+  /** The quality report's files (absent in bundles made before it existed). */
+  reports: z.array(z.object({ file: z.enum(['quality.json', 'report.html']), sha256: Sha256, bytes: z.number().int().nonnegative() })).optional(),
   journal: z.object({
     /** The device journal's last entry when the bundle was made (the export's own entry). */
     head: z.object({ seq: z.number().int().nonnegative(), hash: Sha256 }),
@@ -111,12 +114,13 @@ export const ManifestSchema = z.object({
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 /** The exact SHA256SUMS text for a manifest: what `sha256sum -c` checks. */
-export function sumsText(manifestSha256: string, publicKeySha256: string, manifest: Pick<Manifest, 'segments' | 'continuous'>): string {
+export function sumsText(manifestSha256: string, publicKeySha256: string, manifest: Pick<Manifest, 'segments' | 'continuous' | 'reports'>): string {
   const rows: Array<[string, string]> = [
     [manifestSha256, BUNDLE_FILES.manifest],
     [publicKeySha256, BUNDLE_FILES.publicKey],
     ...manifest.segments.map((s): [string, string] => [s.sha256, s.file]),
     ...manifest.continuous.map((c): [string, string] => [c.sha256, c.file]),
+    ...(manifest.reports ?? []).map((r): [string, string] => [r.sha256, r.file]),
   ];
   return rows.map(([hash, file]) => `${hash}  ${file}\n`).join('');
 }

@@ -117,6 +117,11 @@ export class ChannelSupervisor {
     this.send({ type: 'osd', text });
   }
 
+  /** Set a property of a named element of the running pipeline (test sources made to misbehave). */
+  setProperty(element: string, property: string, value: number | boolean): void {
+    this.send({ type: 'set', element, property, value });
+  }
+
   /** Open this channel's live branch towards a receiver (see src/live/live-controller.ts). False when no worker runs. */
   startLive(req: Omit<Extract<ToWorker, { type: 'live-start' }>, 'type'>): boolean {
     if (!this.child?.connected) return false;
@@ -233,6 +238,9 @@ export class ChannelSupervisor {
         break;
       case 'warning':
         deps.log.warn({ channel: deps.channel, warning: msg.message }, 'pipeline warning');
+        break;
+      case 'health':
+        deps.bus.emit('media.health', { channel: deps.channel, at: deps.clock.now(), video: msg.video, audio: msg.audio });
         break;
       case 'eos':
         break;

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type * as Gst from 'gstreamer-superficial';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './worker-protocol.js';
+import { levelFigures, lumaStats } from './health-probe.js';
 import { LiveFeed } from './live-feed.js';
 
 const require = createRequire(import.meta.url);
@@ -56,7 +57,10 @@ function stop(): void {
 function onBus(msg: Gst.BusMessage): void {
   switch (msg.type) {
     case 'element':
-      if (msg.name === 'splitmuxsink-fragment-opened' || msg.name === 'splitmuxsink-fragment-closed') {
+      if (msg.name === 'level') {
+        const audio = levelFigures(msg);
+        if (audio) send({ type: 'health', audio });
+      } else if (msg.name === 'splitmuxsink-fragment-opened' || msg.name === 'splitmuxsink-fragment-closed') {
         lastProgress = Date.now();
         send({
           type: msg.name === 'splitmuxsink-fragment-opened' ? 'segment-opened' : 'segment-closed',
@@ -87,6 +91,24 @@ function onBus(msg: Gst.BusMessage): void {
   }
 }
 
+/**
+ * Pull the media-health thumbnails (the `vhealth` appsink, when the template has one)
+ * and send their luma statistics. A null buffer means EOS or a stopped pipeline: stop.
+ */
+function pullThumbnails(p: Gst.Pipeline): void {
+  const sink = p.findChild('vhealth') as Gst.AppSink | undefined;
+  if (!sink) return;
+  let previous: Uint8Array | undefined;
+  const onBuffer = (buf: Buffer | null | undefined) => {
+    if (!buf || stopping) return;
+    const frame = new Uint8Array(buf);
+    send({ type: 'health', video: lumaStats(frame, previous) });
+    previous = frame;
+    sink.pull(onBuffer);
+  };
+  sink.pull(onBuffer);
+}
+
 process.on('message', (raw: unknown) => {
   const parsed = ToWorkerSchema.safeParse(raw);
   if (!parsed.success) return;
@@ -102,6 +124,7 @@ process.on('message', (raw: unknown) => {
     // while the pipeline is still in NULL, which would silence a pipeline that runs.
     pipeline.play();
     pipeline.pollBus(onBus);
+    pullThumbnails(pipeline);
     lastProgress = Date.now();
     setTimeout(() => {
       if (playing || stopping) return;
@@ -123,6 +146,10 @@ process.on('message', (raw: unknown) => {
   } else if (msg.type === 'osd' && pipeline) {
     const osd = pipeline.findChild('osd');
     if (osd) osd.text = msg.text;
+  } else if (msg.type === 'set' && pipeline) {
+    const element = pipeline.findChild(msg.element);
+    if (element) element[msg.property] = msg.value;
+    else send({ type: 'warning', message: `no element named ${msg.element} to set ${msg.property} on` });
   } else if (msg.type === 'live-start' && pipeline && !stopping) {
     live ??= new LiveFeed(pipeline, send);
     live.start(msg);

@@ -2,11 +2,12 @@
  * Pipelines are data: gst-launch style templates in pipelines/<name>.pipeline.
  *
  * A template declares its parameters with `# param key=default` lines and uses them as
- * `${key}`. The service supplies four of its own, which a config cannot override:
+ * `${key}`. The service supplies its own, which a config cannot override:
  * `${segmenter}` (the crash-tolerant splitmuxsink named `mux`), `${osd}` (the
  * watermark overlay named `osd`), `${video}` (where the parsed H.264 goes: into the
- * segmenter, and through a closed valve to the live branch, see LIVE_BRANCH) and
- * `${gopFrames}`. Values are checked so that a config value can never splice extra
+ * segmenter, and through a closed valve to the live branch, see LIVE_BRANCH),
+ * `${gopFrames}`, and the media-health taps `${videoProbe}` (a branch from a tee on the
+ * raw video) and `${audioLevel}` (inline on the raw audio). Values are checked so that a config value can never splice extra
  * elements into the pipeline.
  */
 import { readFile } from 'node:fs/promises';
@@ -21,7 +22,7 @@ const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
 /** The ring location is quoted in the pipeline: white space is fine, nothing that ends or escapes the quotes. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const SAFE_LOCATION = /^[^"\\\u0000-\u001f\u007f]{1,4096}$/;
-const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs']);
+const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel']);
 
 export interface TemplateInput {
   template: string;
@@ -65,6 +66,25 @@ export const OSD_ELEMENT =
   'clockoverlay name=osd time-format="%Y-%m-%d %H:%M:%S" halignment=left valignment=top ' +
   'shaded-background=true font-desc="Sans 10" line-alignment=left';
 
+/** Size of the luma thumbnail the worker measures (media-health.ts): enough for variance and change. */
+export const PROBE_WIDTH = 32;
+export const PROBE_HEIGHT = 24;
+/** Thumbnails per second: media health needs no more, and at 2 fps it costs next to nothing. */
+export const PROBE_FPS = 2;
+
+/**
+ * The sampled video branch for media health. It hangs off a tee on the raw video, so
+ * nothing is decoded twice; the leaky one-buffer queue means it can never hold up the
+ * recording branch, and videorate drops all but PROBE_FPS frames before any scaling.
+ */
+export const VIDEO_PROBE =
+  'queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ' +
+  `! videorate drop-only=true max-rate=${PROBE_FPS} ! videoscale method=nearest-neighbour ! videoconvert ` +
+  `! video/x-raw,format=GRAY8,width=${PROBE_WIDTH},height=${PROBE_HEIGHT} ` +
+  '! appsink name=vhealth max-buffers=1 drop=true sync=false';
+
+/** Audio RMS and peak per half second, posted on the bus; a pass-through element. */
+export const AUDIO_LEVEL = 'level name=alevel interval=500000000 post-messages=true';
 /**
  * The encoded video of a channel, teed: one branch to the segmenter, the other to the live
  * branch, which the recording can never wait on. A leaky queue drops when the live side is
@@ -95,6 +115,8 @@ export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): strin
   values.gopFrames = String(Math.max(1, Math.round(Number(values.fps) * input.gopSeconds)));
   values.segmenter = segmenterElement(input.location, input.segmentSeconds);
   values.osd = OSD_ELEMENT;
+  values.videoProbe = VIDEO_PROBE;
+  values.audioLevel = AUDIO_LEVEL;
   values.video = LIVE_BRANCH;
   return tpl.body.replace(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, key: string) => {
     const v = values[key];

@@ -9,6 +9,17 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), channel: z.string(), pipeline: z.string(), stallSeconds: z.number() }),
   z.object({ type: z.literal('osd'), text: z.string().max(2000) }),
   z.object({ type: z.literal('stop') }),
+  /**
+   * Set a property of a named element while the pipeline runs (test sources made to
+   * misbehave, pipelines/test-faults.pipeline). Numbers and booleans only: no strings,
+   * so nothing can be parsed into a pipeline description.
+   */
+  z.object({
+    type: z.literal('set'),
+    element: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+    property: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
+    value: z.union([z.number().finite(), z.boolean()]),
+  }),
   /** Open the live branch and stream it to `url` through a live child process (media/live-sender.ts). */
   z.object({
     type: z.literal('live-start'),
@@ -32,6 +43,16 @@ export const FromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string(), element: z.string().optional() }),
   z.object({ type: z.literal('warning'), message: z.string() }),
   z.object({ type: z.literal('eos') }),
+  /**
+   * A media-health sample (pipelines/*: `vhealth` appsink, `alevel` level element):
+   * luma mean and standard deviation (0–255) of a small thumbnail and its mean absolute
+   * change from the previous one, or the audio RMS and peak in dBFS over half a second.
+   */
+  z.object({
+    type: z.literal('health'),
+    video: z.object({ mean: z.number(), stdDev: z.number(), change: z.number().optional() }).optional(),
+    audio: z.object({ rmsDb: z.number(), peakDb: z.number() }).optional(),
+  }),
   /** The live sender reached PLAYING (connected to the receiver). */
   z.object({ type: z.literal('live-playing') }),
   /** Bytes of MPEG-TS handed to the live sender so far, sent every 2 s while live. */

@@ -39,6 +39,7 @@ import { buildCapture, channelPipelines } from './build-capture.js';
 import { buildReporting, type UplinkOptions } from './build-uplink.js';
 import { buildOffload } from '../offload/wire-offload.js';
 import type { OffloadService } from '../offload/offload-service.js';
+import { qualityLifecycles } from '../quality/wire-quality.js';
 
 export interface ServiceOptions {
   log: Logger;
@@ -143,6 +144,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
       // After the workers in start order, so it stops before them: the senders end first.
       live,
       ...hardware.lifecycles,
+      ...qualityLifecycles({ config, paths, bus, clock, log, journal, activeCaseIds: () => sessions.activeCases().map((c) => c.id), channels: () => state().channels }),
       ...(options.simulate && options.interactive ? [terminalButton(hardware.sim.button, config.gpio.longPressSeconds)] : []),
       ...(reporting?.lifecycles ?? []),
       ...(offload ? [offload] : []),

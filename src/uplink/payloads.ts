@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
+import { SelfCheckSchema } from '../quality/selfcheck-schema.js';
 
 export const CONTRACT_VERSION = '1.2.0';
 
@@ -139,7 +140,7 @@ export const EventSchema = z
     id: z.string().describe('<deviceId>-<seq>: unique per device, for de-duplication'),
     seq: z.number().int().nonnegative().describe('outbox sequence; increases in publishing order'),
     ts: epochMs,
-    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.queued, offload.progress, offload.uploaded, offload.confirmed, offload.failed, operator.action, outbox.dropped, live.started, live.stopped, live.failed'),
+    type: z.string().describe('case.opened, case.marker, case.closed, case.claimed, recording.gap, alarm.raised, alarm.cleared, storage.evicted, offload.queued, offload.progress, offload.uploaded, offload.confirmed, offload.failed, operator.action, selfcheck.completed, outbox.dropped, live.started, live.stopped, live.failed'),
     caseId: z.string().optional(),
   })
   .catchall(z.unknown());
@@ -196,6 +197,7 @@ export const CommandSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ ...base, action: z.literal('state.get') }).strict(),
+  z.object({ ...base, action: z.literal('selfcheck') }).strict(),
   z
     .object({
       ...base,
@@ -287,5 +289,6 @@ export const TOPICS = {
   events: { schema: EventSchema, retained: false, qos: 1, direction: 'device→fleet', json: true },
   cmd: { schema: CommandSchema, retained: false, qos: 1, direction: 'fleet→device', json: true },
   'cmd/reply': { schema: ReplySchema, retained: false, qos: 1, direction: 'device→fleet', json: true },
+  selfcheck: { schema: SelfCheckSchema, retained: true, qos: 1, direction: 'device→fleet', json: true },
 } as const;
 export type TopicName = keyof typeof TOPICS;

@@ -8,6 +8,7 @@ export interface DeviceTopics {
   events: string;
   cmd: string;
   reply: string;
+  selfcheck: string;
 }
 
 export function deviceTopics(root: string, deviceId: string): DeviceTopics {
@@ -21,6 +22,7 @@ export function deviceTopics(root: string, deviceId: string): DeviceTopics {
     events: `${base}/events`,
     cmd: `${base}/cmd`,
     reply: `${base}/cmd/reply`,
+    selfcheck: `${base}/selfcheck`,
   };
 }
 

@@ -33,6 +33,7 @@ import { requirePrivateFile } from '../core/private-file.js';
 import { isCasecamError } from '../core/errors.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isAllowedResponseTopic, type DeviceTopics } from './topics.js';
+import { SelfCheckSchema, type SelfCheckResult } from '../quality/selfcheck-schema.js';
 
 export interface UplinkDeps {
   config: Config;
@@ -73,6 +74,7 @@ const FORWARDED = [
   'offload.confirmed',
   'offload.failed',
   'operator.action',
+  'selfcheck.completed',
   'live.started',
   'live.stopped',
   'live.failed',
@@ -132,6 +134,10 @@ export class Uplink {
     for (const type of ['case.opened', 'case.closed', 'osd.changed', 'channel.state', 'live.started', 'live.stopped', 'live.failed'] as const) {
       this.off.push(deps.bus.on(type, () => this.stateChanged()));
     }
+    this.off.push(
+      deps.bus.on('selfcheck.completed', (r) => this.publishSelfCheck(r)),
+      deps.bus.on('uplink.status.requested', () => this.emitStatus()),
+    );
     this.alarms.start();
     this.rate.start();
     this.conn = new Connection({
@@ -149,10 +155,14 @@ export class Uplink {
       will: { topic: this.topics.status, payload: 'offline' },
       log: deps.log.child({ subsystem: 'mqtt' }),
       onConnect: (c) => this.onConnect(c),
-      onDisconnect: () => this.outbox.detach(),
+      onDisconnect: () => {
+        this.outbox.detach();
+        this.emitStatus();
+      },
       onMessage: (topic, payload, packet) => this.onMessage(topic, payload, packet),
     });
     this.conn.start();
+    this.emitStatus();
     this.healthTimer = setInterval(() => void this.publishHealth(), m.healthSeconds * 1000);
     this.healthTimer.unref();
   }
@@ -213,7 +223,19 @@ export class Uplink {
     }
     if (conn !== this.conn || !conn.connected) return;
     this.outbox.attach((item) => this.send(conn, item));
+    this.emitStatus();
     void this.publishHealth();
+  }
+
+  /** For the self-check: whether the broker is reachable and the outbox drains. */
+  private emitStatus(): void {
+    if (!this.outbox) return;
+    this.deps.bus.emit('uplink.status', { connected: this.connected, url: this.deps.mqtt.url, outboxDepth: this.outbox.depth() });
+  }
+
+  /** The last self-check, retained, through the outbox so an outage does not lose it. */
+  private async publishSelfCheck(r: SelfCheckResult): Promise<void> {
+    await this.outbox.enqueue({ topic: this.topics.selfcheck, payload: JSON.stringify(SelfCheckSchema.parse(r)), qos: 1, retain: true, priority: 'normal' });
   }
 
   private async send(conn: Connection, item: OutboxItem): Promise<void> {

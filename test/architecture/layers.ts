@@ -21,7 +21,7 @@ export const LAYERS: Layer[] = [
   { name: 'core', paths: ['src/core/', 'src/types/', 'src/config/'] },
   { name: 'store', paths: ['src/store/'] },
   { name: 'recording', paths: ['src/media/', 'src/evidence/', 'src/recording/', 'src/osd/'] },
-  { name: 'edges', paths: ['src/hw/', 'src/uplink/', 'src/export/', 'src/broker/', 'src/live/', 'src/registry/', 'src/fleet/', 'src/offload/', 'src/archive/'] },
+  { name: 'edges', paths: ['src/hw/', 'src/uplink/', 'src/export/', 'src/broker/', 'src/live/', 'src/registry/', 'src/fleet/', 'src/offload/', 'src/archive/', 'src/quality/'] },
   // The composition root: src/service/ (and a src/service*.ts beside it, if one appears).
   { name: 'service', paths: ['src/service'] },
   { name: 'cli', paths: ['src/cli/'] },

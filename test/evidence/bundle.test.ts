@@ -94,7 +94,8 @@ test('the untampered bundle verifies (pinned and not), and passes sha256sum -c a
   const sums = await run('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: bundle });
   t.is(sums.code, 0, sums.stdout + sums.stderr);
   const m = await manifestOf(bundle);
-  t.is(sums.stdout.trim().split('\n').length, 2 + m.segments.length + m.continuous.length);
+  t.is(m.reports?.length, 2, 'quality.json and report.html are listed');
+  t.is(sums.stdout.trim().split('\n').length, 2 + m.segments.length + m.continuous.length + 2);
   for (const [file, sig] of [['manifest.json', 'manifest.sig'], ['SHA256SUMS', 'SHA256SUMS.sig']]) {
     // The third party uses the key registered at provisioning, not the one in the bundle.
     const o = await run('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', trustedKey, '-rawin', '-in', file!, '-sigfile', sig!], { cwd: bundle });

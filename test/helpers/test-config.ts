@@ -34,6 +34,8 @@ export function testConfig(
     recording: { preRecordSeconds: opts.preRecordSeconds ?? 4, postRecordSeconds: opts.postRecordSeconds ?? 1, segmentSeconds: opts.segmentSeconds },
     storage: opts.storage,
     supervisor: { restartInitialMs: 200 },
+    // The start-of-duty self-check (4 MiB written and fsynced, a 5 s watch) is tested on its own: test/quality/selfcheck.test.ts.
+    selfcheck: { atStart: false },
     paths: { dataDir },
   });
 }

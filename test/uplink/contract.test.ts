@@ -17,8 +17,8 @@ test('docs/contract matches the schemas in src/uplink/payloads.ts (run `npm run 
 
 test('every topic of the design has a schema, and commands list every action', (t) => {
   const files = contractFiles();
-  for (const topic of ['status', 'state', 'health', 'inventory', 'events', 'cmd', 'cmd-reply']) t.truthy(files[`${topic}.schema.json`], topic);
+  for (const topic of ['status', 'state', 'health', 'inventory', 'events', 'cmd', 'cmd-reply', 'selfcheck']) t.truthy(files[`${topic}.schema.json`], topic);
   const cmd = JSON.parse(files['cmd.schema.json']!) as { oneOf?: Array<{ properties: { action: { const: string } } }>; anyOf?: unknown[] };
   const actions = (cmd.oneOf ?? (cmd.anyOf as typeof cmd.oneOf) ?? []).map((o) => o.properties.action.const).sort();
-  t.deepEqual(actions, ['alarm', 'application.accepted', 'claim', 'documents.served', 'footage.upload', 'incident', 'investigation.started', 'live.start', 'live.stop', 'marker', 'offload.confirm', 'offload.reject', 'record.stop', 'state.get']);
+  t.deepEqual(actions, ['alarm', 'application.accepted', 'claim', 'documents.served', 'footage.upload', 'incident', 'investigation.started', 'live.start', 'live.stop', 'marker', 'offload.confirm', 'offload.reject', 'record.stop', 'selfcheck', 'state.get']);
 });

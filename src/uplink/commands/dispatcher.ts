@@ -29,6 +29,7 @@ import { stateGet } from './state-get.js';
 import { incident } from './incident.js';
 import { offloadConfirm, offloadReject } from './offload-confirm.js';
 import { footageUpload } from './footage-upload.js';
+import { selfcheck } from './selfcheck.js';
 import { liveStart, liveStop } from './live.js';
 
 export const MAX_COMMAND_BYTES = 16 * 1024;
@@ -47,6 +48,7 @@ const handlers: HandlerTable = {
   'footage.upload': footageUpload,
   'offload.confirm': offloadConfirm,
   'offload.reject': offloadReject,
+  selfcheck,
   'live.start': liveStart,
   'live.stop': liveStop,
 };
