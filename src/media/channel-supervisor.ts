@@ -8,6 +8,7 @@
  * when the worker dies mid-segment (then it is marked partial, ending at the file's
  * last write).
  */
+import { wallTime } from './wall-time.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -37,19 +38,6 @@ export interface ChannelSupervisorDeps {
   log: Logger;
   /** End of the last media recorded before this process started, and why it stopped. */
   resumeFrom?: { at: number; cause: string };
-}
-
-/** Longer than any pipeline runs: GStreamer's "no time" (2^64 − 1) and garbage land above it. */
-const MAX_RUNNING_NS = 10n ** 18n;
-
-/**
- * Wall-clock ms of a pipeline running time. A fragment opened or closed before the
- * pipeline had a clock (e.g. stopped at once) reports no valid time: use `now`.
- */
-export function wallTime(wallBase: number, runningNs: string, now: number): number {
-  const ns = BigInt(runningNs);
-  if (ns > MAX_RUNNING_NS) return now;
-  return Math.round(wallBase + Number(ns / 1000n) / 1000);
 }
 
 /** A worker that has produced media this long is healthy again: backoff resets. */

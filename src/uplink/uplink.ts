@@ -31,6 +31,7 @@ import { healthReport, type GpsProvider } from './health-report.js';
 import { inventoryReport } from './inventory-report.js';
 import { requirePrivateFile } from '../core/private-file.js';
 import { isCasecamError } from '../core/errors.js';
+import { FORWARDED } from './forwarded-events.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isAllowedResponseTopic, type DeviceTopics } from './topics.js';
 import { SelfCheckSchema, type SelfCheckResult } from '../quality/selfcheck-schema.js';
@@ -58,27 +59,6 @@ export interface UplinkDeps {
   offload?: OffloadCommands;
 }
 
-/** Bus events published on `events`; case and alarm events are never dropped. */
-const FORWARDED = [
-  'case.opened',
-  'case.marker',
-  'case.closed',
-  'case.claimed',
-  'recording.gap',
-  'alarm.raised',
-  'alarm.cleared',
-  'storage.evicted',
-  'offload.queued',
-  'offload.progress',
-  'offload.uploaded',
-  'offload.confirmed',
-  'offload.failed',
-  'operator.action',
-  'selfcheck.completed',
-  'live.started',
-  'live.stopped',
-  'live.failed',
-] as const;
 
 export class Uplink {
   readonly name = 'mqtt-uplink';

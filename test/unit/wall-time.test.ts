@@ -1,5 +1,5 @@
 import test from 'ava';
-import { wallTime } from '../../src/media/channel-supervisor.js';
+import { wallTime } from '../../src/media/wall-time.js';
 
 test('running time maps to wall clock from the PLAYING moment', (t) => {
   t.is(wallTime(1_000_000, '2010434251', 5), 1_002_010);
