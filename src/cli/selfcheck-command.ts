@@ -6,7 +6,7 @@ import { loadConfigFile, resolvePaths } from '../config/load.js';
 import { simulatedCounterConfig } from '../config/simulated.js';
 import type { Config } from '../config/schema.js';
 import { buildService, type Service } from '../service/build-service.js';
-import type { SelfCheckResult } from '../quality/selfcheck-schema.js';
+import type { SelfCheckResult } from '../core/selfcheck-schema.js';
 
 export const selfcheckCommand: Command = {
   name: 'selfcheck',

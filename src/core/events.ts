@@ -3,7 +3,7 @@
  * can be journaled and published without translation.
  */
 import type { RingSegment } from './segment.js';
-import type { SelfCheckResult } from '../quality/selfcheck-schema.js';
+import type { SelfCheckResult } from './selfcheck-schema.js';
 
 export interface GapEvent {
   channel: string;

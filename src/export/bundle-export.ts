@@ -15,13 +15,14 @@
  * - A bundle is private to the service user: directories 0700, files 0600 (whatever
  *   the umask), since it holds evidence.
  */
+import { caseSegments } from '../store/case-segments.js';
 import { copyFile, lstat, mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { checkCaseId } from '../core/case-id.js';
 import { Store } from '../store/store.js';
-import type { CaseRecord, SegmentRecord, Trigger } from '../store/records.js';
+import type { CaseRecord, Trigger } from '../store/records.js';
 import { sha256File } from '../core/durable-files.js';
 import type { Journal } from '../evidence/journal.js';
 import { sha256Hex } from '../evidence/journal-hash.js';
@@ -62,15 +63,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoTrigger = (t: Trigger) => ({ ...t, at: iso(t.at) });
 
 /** Every segment row the case links, sealed and evicted, by channel then time. */
-export async function caseSegments(store: Store, caseId: string): Promise<SegmentRecord[]> {
-  const links = await store.caseSegments.values(Store.caseSegmentRange(caseId));
-  const segs: SegmentRecord[] = [];
-  for (const link of links) {
-    const seg = await store.segments.get(link.segmentId);
-    if (seg) segs.push(seg);
-  }
-  return segs.sort((a, b) => a.channel.localeCompare(b.channel) || a.start - b.start);
-}
+export { caseSegments };
 
 export async function exportBundle(opts: ExportOptions): Promise<ExportResult> {
   const { store } = opts;

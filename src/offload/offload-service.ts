@@ -21,7 +21,7 @@ import type { OffloadConfig } from '../config/offload-schema.js';
 import type { OffloadHost } from './offload-host.js';
 import type { OffloadCase, OffloadObject } from './offload-record.js';
 import type { SegmentRecord } from '../store/records.js';
-import { caseSegments } from '../export/bundle-export.js';
+import { caseSegments } from '../store/case-segments.js';
 import { caseKeyBase, objectMetadata } from './object-key.js';
 import { routineNetworkUp } from './networks.js';
 import { makeS3Client } from './s3-client.js';

@@ -10,7 +10,7 @@ import type { Journal } from '../evidence/journal.js';
 import type { CaseRecord, SegmentRecord } from '../store/records.js';
 import { entryHash } from '../evidence/journal-hash.js';
 import { sha256File } from '../core/durable-files.js';
-import { caseSegments } from '../export/bundle-export.js';
+import { caseSegments } from '../store/case-segments.js';
 import { GpsTrack } from '../hw/gps-track.js';
 import type { JournalEntry } from '../store/journal-record.js';
 import type { QualityInput } from './quality-report.js';

@@ -1,6 +1,6 @@
 /** The self-check's verdict on one channel: recording, frames and sound arriving, no media alarm. */
 import type { AlarmEvent } from '../core/events.js';
-import type { SelfCheckItem } from './selfcheck-schema.js';
+import type { SelfCheckItem } from '../core/selfcheck-schema.js';
 
 export interface ChannelProbes {
   id: string;

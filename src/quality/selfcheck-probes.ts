@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { open, readFile, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../core/errors.js';
-import type { SelfCheckItem } from './selfcheck-schema.js';
+import type { SelfCheckItem } from '../core/selfcheck-schema.js';
 
 const PROBE_BYTES = 4 * 1024 * 1024;
 

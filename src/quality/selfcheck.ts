@@ -17,7 +17,7 @@ import type { AlarmEvent, UplinkStatusEvent } from '../core/events.js';
 import type { Journal } from '../evidence/journal.js';
 import { PROBE_FPS } from '../media/pipeline-template.js';
 import type { SelfCheckConfig } from '../config/quality-schema.js';
-import { SelfCheckSchema, type SelfCheckItem, type SelfCheckResult } from './selfcheck-schema.js';
+import { SelfCheckSchema, type SelfCheckItem, type SelfCheckResult } from '../core/selfcheck-schema.js';
 import { keyProbe, ntpSynchronized, storageProbe } from './selfcheck-probes.js';
 import { channelItem, type ChannelProbes } from './selfcheck-channel.js';
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
-import { SelfCheckSchema } from '../quality/selfcheck-schema.js';
+import { SelfCheckSchema } from '../core/selfcheck-schema.js';
 
 export const CONTRACT_VERSION = '1.2.0';
 

@@ -34,7 +34,7 @@ import { isCasecamError } from '../core/errors.js';
 import { FORWARDED } from './forwarded-events.js';
 import { EventSchema, ReplySchema, StateSchema, type Reply } from './payloads.js';
 import { deviceTopics, isAllowedResponseTopic, type DeviceTopics } from './topics.js';
-import { SelfCheckSchema, type SelfCheckResult } from '../quality/selfcheck-schema.js';
+import { SelfCheckSchema, type SelfCheckResult } from '../core/selfcheck-schema.js';
 
 export interface UplinkDeps {
   config: Config;

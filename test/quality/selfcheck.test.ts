@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { Watcher } from '../helpers/mqtt-watch.js';
 import { tempDir } from '../helpers/test-config.js';
-import { SelfCheckSchema, type SelfCheckResult } from '../../src/quality/selfcheck-schema.js';
+import { SelfCheckSchema, type SelfCheckResult } from '../../src/core/selfcheck-schema.js';
 import { startDevice } from '../helpers/test-app.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
