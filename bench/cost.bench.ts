@@ -43,7 +43,7 @@ const DEVICE = 'BENCH-1';
 interface Way {
   name: 'casecam' | 'gstLaunch' | 'ffmpeg';
   /** Starts the N-channel job; returns the root processes and the directories segments land in. */
-  start: (n: number, dir: string) => Promise<{ roots: ChildProcess[]; segmentDirs: string[] }>;
+  start: (n: number, dir: string) => Promise<{ roots: ChildProcess[]; segmentDirs: string[]; logTimes?: Map<string, number> }>;
 }
 
 interface Figures {
@@ -51,9 +51,16 @@ interface Figures {
   cpuSecondsSteady: number;
   cpuSecondsFromSpawn: number;
   totalRssMb: number;
+  totalPssMb: number;
   maxPeakRssMb: number;
+  rssMbPerProcess: number[];
   startToFirstSegmentMs: number;
+  /** casecam: ms from spawn to the first log line with each message (JSON logs on stderr). */
+  startToLogMs?: Record<string, number>;
 }
+
+/** Start-up milestones in casecam's log, in the order they happen. */
+const MILESTONES = ['media worker started', 'service started', 'connected to broker'];
 
 async function firstSegmentIn(dir: string): Promise<boolean> {
   try {
@@ -72,7 +79,7 @@ async function measure(way: Way, n: number, base: string, seconds: number, warmu
   const dir = path.join(base, `${way.name}-${n}`);
   await mkdir(dir, { recursive: true });
   const spawnedAt = Date.now();
-  const { roots, segmentDirs } = await way.start(n, dir);
+  const { roots, segmentDirs, logTimes } = await way.start(n, dir);
   const pids = roots.map((c) => c.pid!);
   try {
     for (const d of segmentDirs) await waitFor(() => firstSegmentIn(d), 90_000, `${way.name}: a segment in ${d}`);
@@ -90,8 +97,11 @@ async function measure(way: Way, n: number, base: string, seconds: number, warmu
       cpuSecondsSteady: round(steady),
       cpuSecondsFromSpawn: round(fromSpawn),
       totalRssMb: mem.totalRssMb,
+      totalPssMb: mem.totalPssMb,
       maxPeakRssMb: mem.maxPeakRssMb,
+      rssMbPerProcess: mem.rssMb,
       startToFirstSegmentMs: firstSegmentMs,
+      ...(logTimes ? { startToLogMs: Object.fromEntries(MILESTONES.map((m) => [m, (logTimes.get(m) ?? NaN) - spawnedAt])) } : {}),
     };
   } finally {
     for (const c of roots) c.kill('SIGINT');
@@ -132,8 +142,22 @@ export default async function costBench(): Promise<Record<string, unknown>> {
       const file = path.join(dir, 'config.json');
       await writeFile(file, JSON.stringify({ ...config, paths: { dataDir: dir } }));
       const child = spawn(process.execPath, [MAIN, 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr!.resume();
-      return { roots: [child], segmentDirs: [path.join(dir, 'ring')] };
+      const logTimes = new Map<string, number>();
+      let partial = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        const text = partial + d.toString();
+        const lines = text.split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) {
+          try {
+            const { msg, time } = JSON.parse(line) as { msg?: string; time?: number };
+            if (msg && time && !logTimes.has(msg)) logTimes.set(msg, time);
+          } catch {
+            /* not a log line */
+          }
+        }
+      });
+      return { roots: [child], segmentDirs: [path.join(dir, 'ring')], logTimes };
     },
   };
 
@@ -200,6 +224,7 @@ export default async function costBench(): Promise<Record<string, unknown>> {
       row.cpuRatioToGstLaunch = round(c.cpuSecondsSteady / g.cpuSecondsSteady, 3);
       row.rssRatioToGstLaunch = round(c.totalRssMb / g.totalRssMb, 3);
       row.rssTargetMb = round(1.3 * g.totalRssMb + 60, 1);
+      row.pssRatioToGstLaunch = round(c.totalPssMb / g.totalPssMb, 3);
     }
     if (c && f) {
       row.cpuRatioToFfmpeg = round(c.cpuSecondsSteady / f.cpuSecondsSteady, 3);

@@ -55,9 +55,23 @@ export function treeCpuSeconds(roots: number[]): number {
   return roots.flatMap(processTree).reduce((s, p) => s + cpuSeconds(p), 0);
 }
 
-/** Total RSS of every live process in the trees of `roots`, and the largest peak RSS of one. */
-export function treeMemory(roots: number[]): { processes: number; totalRssMb: number; maxPeakRssMb: number; rssMb: number[] } {
+/** Proportional set size in MB: pages shared with other processes (libraries, the node binary) counted in shares. */
+export function pssMb(pid: number): number {
+  try {
+    const kb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    return Math.round(kb / 102.4) / 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Total RSS of every live process in the trees of `roots` (shared pages counted once per
+ * process), total PSS (shared pages counted once), and the largest peak RSS of one.
+ */
+export function treeMemory(roots: number[]): { processes: number; totalRssMb: number; totalPssMb: number; maxPeakRssMb: number; rssMb: number[] } {
   const pids = roots.flatMap(processTree);
+  const pss = pids.reduce((s, p) => s + pssMb(p), 0);
   const mem = pids.map((p) => {
     try {
       return memoryMb(p);
@@ -68,6 +82,7 @@ export function treeMemory(roots: number[]): { processes: number; totalRssMb: nu
   return {
     processes: pids.length,
     totalRssMb: Math.round(mem.reduce((s, m) => s + m.rssMb, 0) * 10) / 10,
+    totalPssMb: Math.round(pss * 10) / 10,
     maxPeakRssMb: Math.max(0, ...mem.map((m) => m.peakRssMb)),
     rssMb: mem.map((m) => m.rssMb),
   };
