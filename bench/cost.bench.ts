@@ -75,11 +75,16 @@ function stopped(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
+/** Every process a run started, ended with the bench even if it is interrupted. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => live.forEach((c) => c.kill('SIGKILL')));
+
 async function measure(way: Way, n: number, base: string, seconds: number, warmup: number): Promise<Figures> {
   const dir = path.join(base, `${way.name}-${n}`);
   await mkdir(dir, { recursive: true });
   const spawnedAt = Date.now();
   const { roots, segmentDirs, logTimes } = await way.start(n, dir);
+  roots.forEach((c) => live.add(c));
   const pids = roots.map((c) => c.pid!);
   try {
     for (const d of segmentDirs) await waitFor(() => firstSegmentIn(d), 90_000, `${way.name}: a segment in ${d}`);
@@ -108,6 +113,7 @@ async function measure(way: Way, n: number, base: string, seconds: number, warmu
     const killer = setTimeout(() => roots.forEach((c) => c.kill('SIGKILL')), 15_000);
     await Promise.all(roots.map(stopped));
     clearTimeout(killer);
+    roots.forEach((c) => live.delete(c));
   }
 }
 
