@@ -14,7 +14,8 @@
  *   `summaryMs`: the first one at once, the rest counted and logged as one summary line
  *   when the interval ends (a wrong baud rate makes several such lines a second).
  */
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
+import type { SerialPort as SerialPortClass } from 'serialport';
 import type { Logger } from '../core/logger.js';
 import { CasecamError, errorMessage } from '../core/errors.js';
 
@@ -44,6 +45,17 @@ export interface SerialLineStats {
   lastError?: string;
 }
 
+/**
+ * serialport (with its native binding, ~18 MB and 0.1 s CPU at start) is loaded on the
+ * first open: a box without serial devices never loads it.
+ */
+const requireLazy = createRequire(import.meta.url);
+let serialPortClass: typeof SerialPortClass | undefined;
+function serialPort(): typeof SerialPortClass {
+  serialPortClass ??= (requireLazy('serialport') as { SerialPort: typeof SerialPortClass }).SerialPort;
+  return serialPortClass;
+}
+
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/u;
 
@@ -55,7 +67,7 @@ export class SerialLine {
     reconnects: 0,
     errors: { open: 0, io: 0, garbage: 0, overlong: 0, partial: 0 },
   };
-  private port: SerialPort | undefined;
+  private port: SerialPortClass | undefined;
   private buffer = Buffer.alloc(0);
   private skippingOverlong = false;
   private stopped = true;
@@ -91,7 +103,7 @@ export class SerialLine {
   private open(): void {
     if (this.stopped) return;
     const { log, name, path, baudRate } = this.opts;
-    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    const port = new (serialPort())({ path, baudRate, autoOpen: false });
     this.port = port;
     port.on('data', (chunk: Buffer) => this.onData(chunk));
     port.on('error', (err) => this.fault('io', err));

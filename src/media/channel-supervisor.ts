@@ -40,6 +40,15 @@ export interface ChannelSupervisorDeps {
   resumeFrom?: { at: number; cause: string };
 }
 
+/**
+ * A worker's JavaScript is a message relay with a heap of a few MB. The old-space cap is
+ * far above that: it only turns a leak into a crash and a restart (a recorded gap)
+ * instead of letting one worker eat the box. The young generation is kept small as it
+ * never needs V8's default of up to 16 MB semi-spaces (at steady state the two caps
+ * measured no RSS change, within noise: bench/README.md "cost").
+ */
+export const WORKER_EXEC_ARGV = ['--max-semi-space-size=1', '--max-old-space-size=64'];
+
 /** A worker that has produced media this long is healthy again: backoff resets. */
 const HEALTHY_AFTER_MS = 30_000;
 
@@ -144,7 +153,7 @@ export class ChannelSupervisor {
       this.onExit(null, null);
       return;
     }
-    const child = fork(deps.workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(deps.workerPath, [], { execArgv: WORKER_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     // So the next start finds this worker if the service dies without stopping it.
     const pidFile = pidFilePath(deps.ringDir, deps.channel);

@@ -8,7 +8,8 @@
  */
 import { createRequire } from 'node:module';
 import type * as Gst from 'gstreamer-superficial';
-import { FromWorkerSchema, ToWorkerSchema, type FromWorker } from './worker-protocol.js';
+import type { FromWorker } from './worker-protocol.js';
+import { checkToWorker, runningNs } from './worker-message-check.js';
 import { levelFigures, lumaStats } from './health-probe.js';
 import { LiveFeed } from './live-feed.js';
 
@@ -29,7 +30,7 @@ let unsent = 0;
 function send(msg: FromWorker): void {
   if (!process.connected) return;
   unsent++;
-  process.send?.(FromWorkerSchema.parse(msg), undefined, {}, () => unsent--);
+  process.send?.(msg, undefined, {}, () => unsent--);
 }
 
 /** Exit once the last messages (the final segment's close) have left, or after 1 s. */
@@ -65,7 +66,7 @@ function onBus(msg: Gst.BusMessage): void {
         send({
           type: msg.name === 'splitmuxsink-fragment-opened' ? 'segment-opened' : 'segment-closed',
           file: String(msg.location),
-          runningNs: String(msg['running-time']),
+          runningNs: runningNs(msg['running-time']),
         });
       }
       break;
@@ -110,9 +111,8 @@ function pullThumbnails(p: Gst.Pipeline): void {
 }
 
 process.on('message', (raw: unknown) => {
-  const parsed = ToWorkerSchema.safeParse(raw);
-  if (!parsed.success) return;
-  const msg = parsed.data;
+  const msg = checkToWorker(raw);
+  if (!msg) return;
   if (msg.type === 'start' && !pipeline) {
     try {
       pipeline = new gst.Pipeline(msg.pipeline);

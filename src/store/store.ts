@@ -38,6 +38,19 @@ import type { SegmentRecord } from './records.js';
 import { OutboxItemSchema } from './outbox-record.js';
 import { GpsFixSchema, type GpsFix } from './gps-record.js';
 
+/**
+ * LevelDB's memory, set deliberately (it is resident for the life of the service, which
+ * never restarts on a device): the defaults (8 MB block cache, 4 MB write buffer, which
+ * LevelDB may hold twice while one is being flushed) are sized for databases far larger
+ * than ours. The hot data is small and recent: open cases, the ring rows of the last
+ * minutes, the outbox, the journal head; recent writes are read back from the write
+ * buffer, not the cache. At 1–4 entries a second (~1 KB each) a 1 MB buffer flushes every
+ * few minutes, so the smaller buffer costs no measurable write work, and a 2 MB cache
+ * keeps the index and hot blocks. A cache that fills block by block over hours also
+ * looks like a slow leak in a soak; capped small it levels off early.
+ */
+const LEVEL_MEMORY = { cacheSize: 2 * 1024 * 1024, writeBufferSize: 1024 * 1024 };
+
 export class Store {
   readonly meta: Table<typeof MetaSchema>;
   readonly segments: Table<typeof SegmentRecordSchema>;
@@ -71,7 +84,7 @@ export class Store {
 
   static async open(dir: string, log: Logger): Promise<Store> {
     await mkdir(dir, { recursive: true });
-    const db = new Level<string, string>(dir, { valueEncoding: 'utf8' });
+    const db = new Level<string, string>(dir, { valueEncoding: 'utf8', ...LEVEL_MEMORY });
     try {
       await db.open();
     } catch (err) {

@@ -4,7 +4,7 @@ import { loadTemplate, parseTemplate, renderTemplate } from '../../src/media/pip
 const base = { fps: 25, gopSeconds: 1, segmentSeconds: 2, location: '/ring/cam1_1_%05d.mkv' };
 
 test('every shipped template renders with its defaults and names mux (and osd where it decodes)', async (t) => {
-  for (const name of ['test-av', 'v4l2-x264', 'rpi-v4l2h264enc', 'rockchip-mpp', 'rtsp-passthrough']) {
+  for (const name of ['test-av', 'v4l2-x264', 'rpi-v4l2h264enc', 'rockchip-mpp', 'rtsp-passthrough', 'replay']) {
     const tpl = await loadTemplate(name);
     const desc = renderTemplate(tpl, { ...base, template: name, params: {} });
     t.regex(desc, /splitmuxsink name=mux max-size-time=2000000000/, name);
