@@ -15,11 +15,20 @@ import { journalCommand } from './journal-command.js';
 import { registryCommand } from './registry-command.js';
 import { provisionCommand } from './provision-command.js';
 import { keysCommand } from './keys-command.js';
-import { fleetCommand } from './fleet-command.js';
-import { archiveCommand } from './archive-command.js';
-import { offloadCommand } from './offload-command.js';
 import { brokerCommand } from './broker-command.js';
 import { selfcheckCommand } from './selfcheck-command.js';
+
+/**
+ * A command whose module is loaded only when it runs: the centre's and the fleet's tools
+ * bring the S3 client, exceljs and the like, which `casecam run` on a device never needs.
+ */
+function lazy(name: string, summary: string, load: () => Promise<Command>): Command {
+  return { name, summary, help: summary, run: async (argv) => (await load()).run(argv) };
+}
+
+const archiveCommand = lazy('archive', 'the centre: verify uploaded cases and confirm them to devices; find and fetch cases', async () => (await import('./archive-command.js')).archiveCommand);
+const offloadCommand = lazy('offload', 'show the upload queue of this device (cases, progress, confirmation)', async () => (await import('./offload-command.js')).offloadCommand);
+const fleetCommand = lazy('fleet', 'fleet board, alarms, cases, equipment archive export, web board', async () => (await import('./fleet-command.js')).fleetCommand);
 
 const commands: Command[] = [
   runCommand,

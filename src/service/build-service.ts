@@ -37,7 +37,6 @@ import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { openEvidence } from './open-evidence.js';
 import { buildCapture, channelPipelines } from './build-capture.js';
 import { buildReporting, type UplinkOptions } from './build-uplink.js';
-import { buildOffload } from '../offload/wire-offload.js';
 import type { OffloadService } from '../offload/offload-service.js';
 import { qualityLifecycles } from '../quality/wire-quality.js';
 
@@ -113,7 +112,8 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
         live: () => live.streams(),
       });
     const offloaded = (segmentIds: string[], mark: OffloadMark) => markOffloaded({ store, journal, clock, bus }, segmentIds, mark);
-    const offload = buildOffload(config, { store, journal, deviceKey: evidence.deviceKey, paths, markOffloaded: offloaded }, { bus, clock, log });
+    // Loaded only when configured: the S3 client alone is ~25 MB of the main process.
+    const offload = config.offload && (await import('../offload/wire-offload.js')).buildOffload(config, { store, journal, deviceKey: evidence.deviceKey, paths, markOffloaded: offloaded }, { bus, clock, log });
     const reporting = options.uplink
       ? await buildReporting(options.uplink, {
           config,
