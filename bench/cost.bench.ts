@@ -150,7 +150,7 @@ export default async function costBench(): Promise<Record<string, unknown>> {
       const child = spawn(process.execPath, [MAIN, 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
       const logTimes = new Map<string, number>();
       let partial = '';
-      child.stderr!.on('data', (d: Buffer) => {
+      child.stderr.on('data', (d: Buffer) => {
         const text = partial + d.toString();
         const lines = text.split('\n');
         partial = lines.pop()!;
