@@ -9,6 +9,7 @@
  *   (a property set on pipelines/test-faults.pipeline) to `alarm.raised`, minus the
  *   hold time (target ≤ 1000 ms).
  */
+import { step } from './bench-step.js';
 import { fork, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -190,19 +191,10 @@ async function raiseTimes(): Promise<Record<string, number>> {
   }
 }
 
-async function step<T>(what: string, fn: () => Promise<T>): Promise<T | { error: string }> {
-  progress(what);
-  try {
-    return await fn();
-  } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
 export default async function qualityBench(): Promise<Record<string, unknown>> {
   return {
-    healthCpu: await step('CPU of the media-health taps: 15 s live with and without, 3 rounds', () => healthCpu(15, 3)),
-    raiseAfterHoldMs: await step('time to raise each media alarm with the default hold times', raiseTimes),
+    healthCpu: await step(progress, 'CPU of the media-health taps: 15 s live with and without, 3 rounds', () => healthCpu(15, 3)),
+    raiseAfterHoldMs: await step(progress, 'time to raise each media alarm with the default hold times', raiseTimes),
     targets: { totalAddedPercent: '≤ 3', raiseAfterHoldMs: '≤ 1000 each' },
   };
 }

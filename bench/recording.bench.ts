@@ -8,6 +8,7 @@
  *   identical pipeline for the same time (target ≤ 1.10)
  * - mainRssMb (target ≤ 120)
  */
+import { step } from './bench-step.js';
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -180,22 +181,12 @@ async function cpuAndMemory(seconds: number): Promise<Record<string, number>> {
   };
 }
 
-/** One measurement; a failure is reported in its place and the others still run. */
-async function step<T>(what: string, fn: () => Promise<T>): Promise<T | { error: string }> {
-  progress(what);
-  try {
-    return await fn();
-  } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
 export default async function recordingBench(): Promise<Record<string, unknown>> {
   return {
-    continuity: await step('continuity and pre-event (30 s case)', continuityAndPreEvent),
-    mediaSecondsLostAfterKill9: await step('kill -9 of the whole service, 3 runs', () => lostAfterKill9(3)),
-    workerKill9ToMediaAgain: await step('kill -9 of a media worker, 3 runs', () => resumeAfterWorkerKill9(3)),
-    cpu: await step('CPU against gst-launch-1.0, 20 s each', () => cpuAndMemory(20)),
+    continuity: await step(progress, 'continuity and pre-event (30 s case)', continuityAndPreEvent),
+    mediaSecondsLostAfterKill9: await step(progress, 'kill -9 of the whole service, 3 runs', () => lostAfterKill9(3)),
+    workerKill9ToMediaAgain: await step(progress, 'kill -9 of a media worker, 3 runs', () => resumeAfterWorkerKill9(3)),
+    cpu: await step(progress, 'CPU against gst-launch-1.0, 20 s each', () => cpuAndMemory(20)),
     targets: { framesLost: 0, offsetBeyondPreRecordSeconds: '0..2', mediaSecondsLostAfterKill9: '≤ 1', workerKill9ToMediaAgainMs: '≤ 2000', cpuRatio: '≤ 1.10', mainRssMb: '≤ 120' },
   };
 }
