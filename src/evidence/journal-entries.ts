@@ -8,7 +8,7 @@
  * must be exactly what the caller gave), so they add no cost to a write.
  */
 import { z } from 'zod';
-import { GapSchema, MarkerSchema } from '../store/records.js';
+import { ClaimSchema, GapSchema, MarkerSchema } from '../store/records.js';
 
 /** How an entry is written: in one batch with the state it records, alone, or after the fact from the bus. */
 export type Written = 'with its state' | 'alone' | 'from the bus';
@@ -61,16 +61,8 @@ export const JOURNAL_ENTRIES = {
   'case.claimed': {
     written: 'with its state',
     when: 'a past interval is filed under a case (`claimInterval`)',
-    data: z.object({
-      from: z.number(),
-      to: z.number(),
-      at: z.number(),
-      source: z.string(),
-      by: z.string().optional(),
-      reason: z.string().optional(),
-      created: z.boolean(),
-      missing: z.array(Interval),
-    }),
+    // The claim as the case record keeps it, plus what the claim did.
+    data: ClaimSchema.extend({ created: z.boolean(), missing: z.array(Interval) }),
   },
   'recording.gap': { written: 'with its state', when: 'a gap in a channel, with the cases it falls in', data: GapSchema },
   'segment.sealed': {
