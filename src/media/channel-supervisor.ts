@@ -18,6 +18,7 @@ import type { Logger } from '../core/logger.js';
 import { FromWorkerSchema, type ToWorker } from './worker-protocol.js';
 import { parseSegmentFileName, type RingSegment } from '../core/segment.js';
 import { pidFilePath, removePidFile, writePidFile } from './worker-pidfile.js';
+import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
 
 export interface SupervisorSettings {
   restartInitialMs: number;
@@ -39,15 +40,6 @@ export interface ChannelSupervisorDeps {
   /** End of the last media recorded before this process started, and why it stopped. */
   resumeFrom?: { at: number; cause: string };
 }
-
-/**
- * A worker's JavaScript is a message relay with a heap of a few MB. The old-space cap is
- * far above that: it only turns a leak into a crash and a restart (a recorded gap)
- * instead of letting one worker eat the box. The young generation is kept small as it
- * never needs V8's default of up to 16 MB semi-spaces (at steady state the two caps
- * measured no RSS change, within noise: bench/README.md "cost").
- */
-export const WORKER_EXEC_ARGV = ['--max-semi-space-size=1', '--max-old-space-size=64'];
 
 /** A worker that has produced media this long is healthy again: backoff resets. */
 const HEALTHY_AFTER_MS = 30_000;
