@@ -16,7 +16,7 @@
  * itself, run by the tests over every scenario and by `casecam case show`.
  */
 import type { Store } from '../store/store.js';
-import { Store as StoreClass } from '../store/store.js';
+import { caseSegments } from '../store/case-segments.js';
 import type { CaseRecord, Gap, SegmentRecord } from '../store/records.js';
 
 export interface Span {
@@ -102,16 +102,6 @@ export function checkCaseCoverage(c: CaseRecord, segments: Array<Pick<SegmentRec
   return { ok: problems.length === 0, complete: c.gaps.length === 0, problems, channels: report };
 }
 
-/** The segments filed under a case (index rows), in time order. */
-export async function caseMedia(store: Store, caseId: string): Promise<SegmentRecord[]> {
-  const out: SegmentRecord[] = [];
-  for (const link of await store.caseSegments.values(StoreClass.caseSegmentRange(caseId))) {
-    const seg = await store.segments.get(link.segmentId);
-    if (seg) out.push(seg);
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
-
 /** Explains a stretch of a channel with no media: one gap or several, each with its cause. */
 export type ExplainGap = (channel: string, from: number, to: number) => Gap[];
 
@@ -126,7 +116,7 @@ export async function findHoles(
   c: CaseRecord,
   opts: { leadingOnly?: boolean } = {},
 ): Promise<Gap[]> {
-  const segments = await caseMedia(deps.store, c.id);
+  const segments = await caseSegments(deps.store, c.id);
   const found: Gap[] = [];
   for (const channel of deps.channels) {
     const media = segments.filter((s) => s.channel === channel).map((s) => ({ from: s.start, to: s.end }));

@@ -8,27 +8,12 @@
  * retention can drop it, and an active case does not close while its claim is being
  * filed; the case record itself changes on the state queue, like every other case change.
  */
-import type { Bus } from '../core/bus.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
+import type { CaseParts } from './case-parts.js';
 import { CasecamError } from '../core/errors.js';
-import type { Store } from '../store/store.js';
 import type { CaseRecord, SegmentRecord } from '../store/records.js';
-import type { Ring } from '../media/ring.js';
-import type { CaseBook } from './case-book.js';
-import type { CaseRules } from './case-rules.js';
 import type { ClaimRequest, ClaimResult, MissingFootage } from './case-requests.js';
-import type { SealQueue } from './seal-queue.js';
 
-export interface ClaimFilingDeps {
-  book: CaseBook;
-  rules: CaseRules;
-  seals: SealQueue;
-  store: Store;
-  ring: Ring;
-  bus: Bus;
-  clock: Clock;
-  log: Logger;
+export interface ClaimFilingDeps extends CaseParts {
   /** Holes in a claimed interval longer than this (one frame) are gaps: every second is accounted for. */
   frameMs: number;
 }

@@ -6,27 +6,13 @@
  * channels that have delivered media past the window's end, and per channel, whether its
  * media is lost now and why (from `video.lost` alarms), for the cause of the closing gap.
  */
-import type { Bus } from '../core/bus.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
+import type { CaseParts } from './case-parts.js';
 import { Store } from '../store/store.js';
 import type { CaseRecord } from '../store/records.js';
-import type { Ring } from '../media/ring.js';
 import type { RingSegment } from '../core/segment.js';
-import type { CaseBook } from './case-book.js';
-import type { CaseRules } from './case-rules.js';
-import type { SealQueue } from './seal-queue.js';
 import { findHoles, type ExplainGap } from './case-coverage.js';
 
-export interface ClosingTickerDeps {
-  book: CaseBook;
-  rules: CaseRules;
-  seals: SealQueue;
-  store: Store;
-  ring: Ring;
-  bus: Bus;
-  clock: Clock;
-  log: Logger;
+export interface ClosingTickerDeps extends CaseParts {
   periodMs?: number;
   /** Explains what of a closing window no media and no gap covers (case-coverage.ts). */
   coverage?: { store: Store; channels: string[]; frameMs: number; explain: ExplainGap };

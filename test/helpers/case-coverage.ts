@@ -9,7 +9,8 @@ import type { ExecutionContext } from 'ava';
 import type { Store } from '../../src/store/store.js';
 import type { Journal } from '../../src/evidence/journal.js';
 import type { Config } from '../../src/config/schema.js';
-import { caseMedia, checkCaseCoverage, type CoverageReport } from '../../src/recording/case-coverage.js';
+import { checkCaseCoverage, type CoverageReport } from '../../src/recording/case-coverage.js';
+import { caseSegments } from '../../src/store/case-segments.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(11, 23);
 
@@ -22,7 +23,7 @@ export async function assertCaseCoverage(
   if (!c) throw new Error(`no case ${caseId}`);
   const channels = rec.config.channels.map((ch) => ch.id);
   const frameMs = Math.max(...rec.config.channels.map((ch) => 1000 / ch.fps));
-  const report = checkCaseCoverage(c, await caseMedia(rec.store, caseId), channels, frameMs);
+  const report = checkCaseCoverage(c, await caseSegments(rec.store, caseId), channels, frameMs);
   const shown = report.problems.map((p) => `${p.channel} ${iso(p.from)}–${iso(p.to)} (${((p.to - p.from) / 1000).toFixed(3)} s): ${p.problem}`);
   t.deepEqual(shown, [], `case ${caseId}: every second of the window is media or an explained gap (window from ${iso(c.windowStart)}; gaps ${JSON.stringify(c.gaps)})`);
   if (c.status === 'closed') {

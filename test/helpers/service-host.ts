@@ -8,6 +8,7 @@ import { buildService } from '../../src/service/build-service.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/core/logger.js';
 import { errorMessage } from '../../src/core/errors.js';
+import { caseSegments } from '../../src/store/case-segments.js';
 
 const config = parseConfig(JSON.parse(await readFile(process.argv[2]!, 'utf8')));
 const log = createLogger({ level: process.env.CASECAM_LOG_LEVEL ?? 'warn', pretty: false });
@@ -19,6 +20,7 @@ const ops: Record<string, Op> = {
   marker: (a) => service.sessions.marker({ caseId: a.caseId as string, type: (a.type as string) ?? 'inquiry', source: 'test' }),
   close: (a) => service.sessions.close({ caseId: a.caseId as string, trigger: (a.trigger as string) ?? 'documents.served', reason: a.reason as string, source: 'test' }),
   state: () => service.state(),
+  caseSegments: async (a) => (await caseSegments(service.store, a.caseId as string)).length,
   pids: () => ({ main: process.pid, workers: service.supervisors.map((s) => s.pid) }),
   stop: async () => {
     await service.stop();
