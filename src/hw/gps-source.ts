@@ -36,6 +36,8 @@ export interface GpsSourceOptions {
   lostAfterSeconds: number;
   clockMaxOffsetSeconds: number;
   periodMs?: number;
+  /** Longest wait between attempts to open a missing or failed serial device (default: SerialLine's). */
+  retryMaxMs?: number;
 }
 
 export class GpsSource {
@@ -57,6 +59,7 @@ export class GpsSource {
       log: opts.log,
       maxLineBytes: 160, // NMEA 0183 caps a sentence at 82 characters; proprietary ones (u-blox PUBX) run longer
       onLine: (l) => this.onLine(l),
+      ...(opts.retryMaxMs !== undefined ? { retryMaxMs: opts.retryMaxMs } : {}),
     });
   }
 

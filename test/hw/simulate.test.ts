@@ -68,15 +68,20 @@ test.serial('the patrol drives an investigation while its NMEA track reaches the
   const link = path.join(await mkdtemp(path.join(os.tmpdir(), 'casecam-patrol-')), 'gps');
   const fixes: GpsFixEvent[] = [];
   s.bus.on('gps.fix', (f) => void fixes.push(f));
-  // The GPS is opened before the replay makes the pty: the serial line retries until it appears.
-  const gps = new GpsSource({ path: link, baudRate: 9600, bus: s.bus, log: s.log, clock: systemClock, lostAfterSeconds: 5, clockMaxOffsetSeconds: 2, periodMs: 100 });
+  // The GPS is opened before the replay makes the pty: the serial line retries until it
+  // appears (every 200 ms at most, so it finds the pty while the patrol still replays, even
+  // when the patrol's own start-up takes seconds on a loaded machine).
+  const gps = new GpsSource({ path: link, baudRate: 9600, bus: s.bus, log: s.log, clock: systemClock, lostAfterSeconds: 5, clockMaxOffsetSeconds: 2, periodMs: 100, retryMaxMs: 200 });
   gps.start();
   try {
-    const { stdout } = await run('node', [MAIN, 'simulate', 'patrol', '--broker', broker.url, '--case-id', '淮交罚〔2026〕86号', '--gps-link', link, '--nmea-interval-ms', '50', '--lead-ms', '600', '--step-ms', '100', '--json']);
+    const patrol = run('node', [MAIN, 'simulate', 'patrol', '--broker', broker.url, '--case-id', '淮交罚〔2026〕86号', '--gps-link', link, '--nmea-interval-ms', '50', '--lead-ms', '2000', '--step-ms', '100', '--json']);
+    patrol.catch(() => undefined); // its failure is reported where it is awaited below
+    // Fixes arrive while the patrol runs: wait for them before it ends and removes the pty.
+    t.true(await until(() => fixes.length > 3, 2000), `${fixes.length} fixes`);
+    const { stdout } = await patrol;
     const report = JSON.parse(stdout) as { gpsEpochs: number };
     t.like(report, { steps: 5, ok: 5, failed: 0, cases: ['淮交罚〔2026〕86号'] });
     t.true(report.gpsEpochs > 10);
-    t.true(await until(() => fixes.length > 3, 2000), `${fixes.length} fixes`);
     t.true(fixes.every((f) => Math.abs(f.lat - 32.04) < 0.05 && Math.abs(f.lon - 118.78) < 0.05), 'fixes along the Nanjing track');
     t.true(Math.abs(Date.parse(gps.health().utc!) - Date.now()) < 5000, 'replayed times are restamped to now');
     const c = await s.store.cases.get('淮交罚〔2026〕86号');
