@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { LiveStreamEvent } from '../../src/core/events.js';
 import { buildService } from '../../src/service/build-service.js';
 import { continuity, decodeErrors, probeFile } from '../helpers/media-probe.js';
-import { caseFiles, waitClosed } from '../helpers/case-media.js';
+import { caseFiles, waitClosed, waitPreRecordCovered } from '../helpers/case-media.js';
 import { LiveReceiver } from '../helpers/live-receiver.js';
 import { sleep, tempDir, testConfig, waitFor } from '../helpers/test-config.js';
 
@@ -28,7 +28,7 @@ test('60 s of a case while live starts, loses its receiver, resumes and stops: n
   for (const type of ['live.started', 'live.stopped', 'live.failed'] as const) service.bus.on(type, (e) => void events.push({ type, e }));
   const caseId = 'LIVE〔2026〕7号';
 
-  await sleep(3000);
+  await waitPreRecordCovered(service);
   await service.sessions.open({ caseId, trigger: 'investigation.started', source: 'test' });
   service.live.startLive({ url: receiver.url, durationSeconds: 600, reason: 'test' });
   t.true((await receiver.waitFrames(50)) >= 50, 'first receiver got video');

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { parseConfig } from '../../src/config/load.js';
 import { continuity, decodeErrors, probeFile } from '../helpers/media-probe.js';
 import { sleep, tempDir } from '../helpers/test-config.js';
-import { caseFiles, waitClosed } from '../helpers/case-media.js';
+import { caseFiles, waitClosed, waitPreRecordCovered } from '../helpers/case-media.js';
 import { makeReplayClip } from '../helpers/replay-clip.js';
 
 test('replay: a 2 s clip recorded continuously for 12 s, segments closed and decodable', async (t) => {
@@ -29,7 +29,7 @@ test('replay: a 2 s clip recorded continuously for 12 s, segments closed and dec
   await app.start();
   t.teardown(() => app.stop());
 
-  await sleep(3000);
+  await waitPreRecordCovered(app);
   await app.sessions.open({ caseId: 'REPLAY-1', trigger: 'application.accepted', source: 'test' });
   await sleep(12_000);
   await app.sessions.close({ caseId: 'REPLAY-1', trigger: 'documents.served', source: 'test' });
