@@ -57,6 +57,11 @@ export async function verifyUploadedCase(s3: S3Client, bucket: string, pin: KeyP
     if (manifest && (manifest.case.id !== c.caseId || manifest.device.id !== c.deviceId)) {
       problems.push({ file: 'manifest.json', reason: `names case "${manifest.case.id}" of ${manifest.device.id}, not "${c.caseId}" of ${c.deviceId}` });
     }
+    // The key's category sets the retention at the centre: it must be the one the device signed (older bundles name none).
+    const keyCategory = c.keyBase.split('/').at(-4);
+    if (manifest?.case.category !== undefined && manifest.case.category !== keyCategory) {
+      problems.push({ file: 'manifest.json', reason: `names category "${manifest.case.category}", but the case was uploaded under "${keyCategory}"` });
+    }
     return { ok: problems.length === 0 && v.ok, problems, files: read.files, manifest, deviceKeyFingerprint: v.fingerprint, notes: key.notes };
   } finally {
     await rm(dir, { recursive: true, force: true });
