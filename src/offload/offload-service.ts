@@ -23,6 +23,7 @@ import type { OffloadCase, OffloadObject } from './offload-record.js';
 import type { SegmentRecord } from '../store/records.js';
 import { caseSegments } from '../store/case-segments.js';
 import { caseKeyBase, objectMetadata } from './object-key.js';
+import { objectLockFor } from './object-lock.js';
 import { routineNetworkUp } from './networks.js';
 import { makeS3Client } from './s3-client.js';
 import { Throttle, backoffMs } from './throttle.js';
@@ -261,6 +262,7 @@ export class OffloadService {
       object: obj,
       partBytes: deps.config.partBytes,
       metadata: objectMetadata({ sha256: obj.sha256, deviceId: deps.deviceId, category: row.category, incident: row.incident, retentionDays: deps.config.retentionDays[row.category] }),
+      lock: objectLockFor(deps.config, { category: row.category, incident: row.incident, now: deps.clock.now() }),
       throttle: row.incident && deps.config.incidentIgnoresCap ? undefined : this.throttle,
       signal: this.abort.signal,
       save: async (o) => {
