@@ -17,22 +17,20 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Level } from 'level';
 import { freePort } from '../test/helpers/mosquitto.js';
-import { testConfig, waitFor, sleep } from '../test/helpers/test-config.js';
+import { countUploadParts, killAfterTwoParts } from '../test/helpers/multipart-kill.js';
+import { testConfig, sleep } from '../test/helpers/test-config.js';
 import { silentLogger } from '../src/core/logger.js';
 import { buildService } from '../src/service/build-service.js';
 import { OffloadService } from '../src/offload/offload-service.js';
 import { OffloadConfigSchema, type OffloadConfig } from '../src/config/offload-schema.js';
-import { OffloadObjectSchema } from '../src/offload/offload-record.js';
 import { makeS3Client } from '../src/offload/s3-client.js';
 import { uploadFile } from '../src/offload/upload-file.js';
 import { sha256File } from '../src/core/durable-files.js';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 
 const MiB = 1024 * 1024;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHILD = fileURLToPath(new URL('../test/offload/fixtures/multipart-child.js', import.meta.url));
 
 async function startS3rver(dir: string): Promise<{ proc: ChildProcess; port: number }> {
   const port = await freePort();
@@ -47,22 +45,6 @@ const stats = (xs: number[]) => {
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? null;
   return { n: s.length, median: q(0.5), p95: q(0.95), max: s.at(-1) ?? null };
 };
-
-function countParts(s3: S3Client): { parts: number[]; bytes: number } {
-  const seen = { parts: [] as number[], bytes: 0 };
-  s3.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'UploadPartCommand') {
-        const input = args.input as { PartNumber: number; Body: Buffer };
-        seen.parts.push(input.PartNumber);
-        seen.bytes += input.Body.length;
-      }
-      return next(args);
-    },
-    { step: 'initialize' },
-  );
-  return seen;
-}
 
 export default async function bench(): Promise<Record<string, unknown>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-offload-'));
@@ -89,19 +71,9 @@ export default async function bench(): Promise<Record<string, unknown>> {
     await writeFile(file, randomBytes(32 * MiB));
     const dbDir = path.join(dir, 'db');
     const rcfg = cfg({ partBytes: 5 * MiB, maxBytesPerSecond: 10 * MiB });
-    const child = spawn(process.execPath, [CHILD, dbDir, file, JSON.stringify(rcfg), 'bench/resume.bin'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await waitFor(() => /parts 2\n/.test(out), 60_000, 'two parts');
-    child.kill('SIGKILL');
-    await exited;
-    const db = new Level<string, string>(dbDir, { valueEncoding: 'utf8' });
-    await db.open();
-    const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))));
-    await db.close();
+    const { saved } = await killAfterTwoParts({ dbDir, file, config: rcfg, key: 'bench/resume.bin' });
     const s3b = await makeS3Client(rcfg);
-    const seen = countParts(s3b);
+    const seen = countUploadParts(s3b);
     await uploadFile({ s3: s3b, bucket: 'evidence', key: 'bench/resume.bin', object: saved, partBytes: rcfg.partBytes, metadata: { sha256: saved.sha256 }, save: async () => undefined });
     const acked = new Set(saved.parts.map((p) => p.n));
     const resume = {

@@ -21,19 +21,23 @@ import { EventSchema } from '../uplink/payloads.js';
 import { RECEIPT_FILE, RECEIPT_SIG_FILE, receiptIndexKey } from '../offload/object-key.js';
 import { signReceipt, RECEIPT_FORMAT, type Receipt } from './receipt.js';
 import { verifyUploadedCase, type Verdict } from './verify-upload.js';
+import type { KeyPin } from './key-pin.js';
 import { SerialQueue } from '../core/serial-queue.js';
 
 export interface ArchiveOptions {
   brokerUrl: string;
   username?: string;
   password?: string;
+  /** mqtts://: the CA the broker's certificate must chain to, and the archive's client certificate. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
   topicRoot: string;
   /** Shared-subscription group (MQTT 5); empty = a plain subscription with a persistent session. */
   group: string;
   clientId?: string;
   s3: S3Client;
   bucket: string;
-  keysDir: string;
+  /** The device's registered key for each case (`--keys DIR` or `--registry DIR`: key-pin.ts). */
+  pin: KeyPin;
   key: DeviceKey;
   log: Logger;
 }
@@ -61,6 +65,7 @@ export class ArchiveService {
       ...(shared ? {} : { properties: { sessionExpiryInterval: 7 * 24 * 3600 } }),
       username: o.username,
       password: o.password,
+      ...(o.tls ?? {}),
       reconnectPeriod: 1000,
     });
     this.client = client;
@@ -101,8 +106,9 @@ export class ArchiveService {
 
   private async handle(c: { deviceId: string; caseId: string; keyBase: string; manifestSha256: string; category: string }): Promise<void> {
     const { o } = this;
-    const verdict = await verifyUploadedCase(o.s3, o.bucket, o.keysDir, c);
+    const verdict = await verifyUploadedCase(o.s3, o.bucket, o.pin, c);
     this.verdicts.push({ deviceId: c.deviceId, caseId: c.caseId, verdict });
+    if (verdict.notes.length) o.log.warn({ deviceId: c.deviceId, caseId: c.caseId, notes: verdict.notes }, 'the key pin has notes on this case');
     const cmdTopic = `${o.topicRoot}/${c.deviceId}/cmd`;
     if (!verdict.ok) {
       o.log.warn({ deviceId: c.deviceId, caseId: c.caseId, problems: verdict.problems }, 'uploaded case failed verification; no receipt, rejected');

@@ -11,6 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { verifyBundle } from '../export/bundle-verify.js';
 import { ManifestSchema, type Manifest } from '../export/manifest.js';
 import { readCase } from './bucket-case.js';
+import type { KeyPin } from './key-pin.js';
 
 export interface UploadedCase {
   deviceId: string;
@@ -25,23 +26,20 @@ export interface Verdict {
   files: Array<{ file: string; sha256: string; bytes: number }>;
   manifest?: Manifest;
   deviceKeyFingerprint?: string;
+  /** What the pin said beside its key (e.g. a key revoked after the case opened). */
+  notes: string[];
 }
 
-export async function deviceKeyPem(keysDir: string, deviceId: string): Promise<Buffer | undefined> {
-  // Device IDs are letters, digits, ".", "_", "-" (config schema); never a path here either.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(deviceId)) return undefined;
-  return readFile(path.join(keysDir, `${deviceId}.pub.pem`)).catch(() => undefined);
-}
-
-export async function verifyUploadedCase(s3: S3Client, bucket: string, keysDir: string, c: UploadedCase): Promise<Verdict> {
+export async function verifyUploadedCase(s3: S3Client, bucket: string, pin: KeyPin, c: UploadedCase): Promise<Verdict> {
   const problems: Verdict['problems'] = [];
-  const key = await deviceKeyPem(keysDir, c.deviceId);
-  if (!key) return { ok: false, problems: [{ reason: `no registered key ${c.deviceId}.pub.pem in ${keysDir}` }], files: [] };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'casecam-archive-'));
   try {
     const read = await readCase(s3, bucket, c.keyBase, dir);
+    // The pin may read the manifest (the registry's does), so it is asked once the case is here.
+    const key = await pin(dir, c.deviceId);
+    if (!key.ok) return { ok: false, problems: [{ reason: key.reason }], files: read.files, notes: [] };
     problems.push(...read.problems);
-    const v = await verifyBundle(dir, { trustedKeyPem: key });
+    const v = await verifyBundle(dir, { trustedKeyPem: key.publicKeyPem });
     const files = new Set(read.files.map((f) => f.file));
     for (const p of v.problems) {
       const m = /^([^:]+): (.*)$/s.exec(p);
@@ -59,7 +57,12 @@ export async function verifyUploadedCase(s3: S3Client, bucket: string, keysDir: 
     if (manifest && (manifest.case.id !== c.caseId || manifest.device.id !== c.deviceId)) {
       problems.push({ file: 'manifest.json', reason: `names case "${manifest.case.id}" of ${manifest.device.id}, not "${c.caseId}" of ${c.deviceId}` });
     }
-    return { ok: problems.length === 0 && v.ok, problems, files: read.files, manifest, deviceKeyFingerprint: v.fingerprint };
+    // The key's category sets the retention at the centre: it must be the one the device signed (older bundles name none).
+    const keyCategory = c.keyBase.split('/').at(-4);
+    if (manifest?.case.category !== undefined && manifest.case.category !== keyCategory) {
+      problems.push({ file: 'manifest.json', reason: `names category "${manifest.case.category}", but the case was uploaded under "${keyCategory}"` });
+    }
+    return { ok: problems.length === 0 && v.ok, problems, files: read.files, manifest, deviceKeyFingerprint: v.fingerprint, notes: key.notes };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
 /** `casecam archive run|find|fetch`: the data centre's side of the offload (docs/offload.md). */
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from './args.js';
 import { parse, required } from './args.js';
-import { CasecamError } from '../core/errors.js';
+import { CasecamError, errorMessage } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { checkCaseId } from '../core/case-id.js';
 import { loadOrCreateDeviceKey } from '../evidence/device-key.js';
@@ -13,7 +13,9 @@ import { makeS3Client } from '../offload/s3-client.js';
 import { ArchiveService } from '../archive/archive-service.js';
 import { findCases } from '../archive/archive-find.js';
 import { readCase } from '../archive/bucket-case.js';
-import { deviceKeyPem } from '../archive/verify-upload.js';
+import { keysDirPin, type KeyPin } from '../archive/key-pin.js';
+import { openRegistry } from '../registry/registry-init.js';
+import { pinForBundle } from '../registry/bundle-pin.js';
 
 const s3Options = {
   endpoint: { type: 'string' },
@@ -37,6 +39,29 @@ function s3Config(v: { endpoint?: string; bucket?: string; prefix?: string; regi
   return r.data;
 }
 
+/** The device keys the centre trusts: the fleet registry's (--registry), or a directory of PEM files (--keys). */
+async function keyPin(v: { keys?: string; registry?: string }, need: boolean): Promise<KeyPin | undefined> {
+  if (v.keys !== undefined && v.registry !== undefined) throw new CasecamError('usage', 'give --registry or --keys, not both');
+  if (v.registry !== undefined) {
+    const store = await openRegistry(v.registry);
+    return (bundleDir) => pinForBundle(store, bundleDir);
+  }
+  if (v.keys !== undefined) return keysDirPin(v.keys);
+  if (need) throw new CasecamError('usage', 'missing --registry DIR (the fleet registry) or --keys DIR (registered device keys)');
+  return undefined;
+}
+
+/** The broker's CA and the archive's client certificate (mqtts:// with mutual TLS). */
+async function tlsFiles(v: Record<string, string | boolean | undefined>): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined> {
+  const file = (flag: string) => {
+    const f = v[flag] as string | undefined;
+    return f === undefined ? undefined : readFile(f).catch((err: unknown) => Promise.reject(new CasecamError('usage', `cannot read --${flag} ${f}: ${errorMessage(err)}`)));
+  };
+  if ((v.cert === undefined) !== (v['cert-key'] === undefined)) throw new CasecamError('usage', 'give --cert and --cert-key together');
+  if (v.ca === undefined && v.cert === undefined) return undefined;
+  return { ca: await file('ca'), cert: await file('cert'), key: await file('cert-key') };
+}
+
 const time = (s: string | undefined, flag: string) => {
   if (s === undefined) return undefined;
   const t = Date.parse(s);
@@ -47,15 +72,15 @@ const time = (s: string | undefined, flag: string) => {
 export const archiveCommand: Command = {
   name: 'archive',
   summary: 'the centre: verify uploaded cases and confirm them to devices; find and fetch cases',
-  help: `usage: casecam archive run --broker URL --endpoint URL --bucket NAME --keys DIR --key-dir DIR [options]
+  help: `usage: casecam archive run --broker URL --endpoint URL --bucket NAME (--registry DIR | --keys DIR) --key-dir DIR [options]
        casecam archive find --endpoint URL --bucket NAME [--case ID] [--device ID] [--unit U]
                             [--category C] [--from TIME] [--to TIME] [--json]
-       casecam archive fetch CASE --endpoint URL --bucket NAME --out DIR [--device ID] [--keys DIR]
+       casecam archive fetch CASE --endpoint URL --bucket NAME --out DIR [--device ID] [--registry DIR | --keys DIR]
 
   run     subscribes to the devices' offload.uploaded events, reads each case back,
-          checks every SHA-256 and the signatures against the device's registered key
-          (DIR/<deviceId>.pub.pem), writes a signed receipt.json beside the case and sends
-          the device offload.confirm; a case that fails gets offload.reject, no receipt.
+          checks every SHA-256 and the signatures against the device's registered key,
+          writes a signed receipt.json beside the case and sends the device
+          offload.confirm; a case that fails gets offload.reject with the reason, no receipt.
           Several instances may run: they share one MQTT 5 subscription (--group).
   find    cases from the receipts (no listing of media), with where they are, their
           verification and retention
@@ -63,8 +88,15 @@ export const archiveCommand: Command = {
 S3: --endpoint URL --bucket NAME [--prefix casecam] [--region us-east-1]
     [--credentials FILE.json] [--virtual-host]
 run: --broker URL [--username NAME] (password from CASECAM_ARCHIVE_PASSWORD)
-     --keys DIR (registered device keys) --key-dir DIR (the archive's own Ed25519 key,
-     created on first use) [--topic-root casecam] [--group archive]`,
+     [--ca FILE] [--cert FILE --cert-key FILE] (mqtts://: the fleet CA, and the
+     casecam:archive role certificate from casecam registry role archive)
+     --key-dir DIR (the archive's own Ed25519 key, created on first use)
+     [--topic-root casecam] [--group archive]
+keys: --registry DIR  the fleet registry (docs/provisioning.md): the key it accepted for
+                      the bundle's device with the fingerprint the manifest names; a device
+                      not in it, a key not registered, or one revoked before the case
+                      opened is rejected
+      --keys DIR      DIR/<deviceId>.pub.pem, for a fleet without a registry`,
   async run(argv) {
     const { values, positionals } = parse(
       argv,
@@ -73,7 +105,11 @@ run: --broker URL [--username NAME] (password from CASECAM_ARCHIVE_PASSWORD)
         broker: { type: 'string' },
         username: { type: 'string' },
         keys: { type: 'string' },
+        registry: { type: 'string' },
         'key-dir': { type: 'string' },
+        ca: { type: 'string' },
+        cert: { type: 'string' },
+        'cert-key': { type: 'string' },
         'topic-root': { type: 'string' },
         group: { type: 'string' },
         case: { type: 'string' },
@@ -111,11 +147,17 @@ run: --broker URL [--username NAME] (password from CASECAM_ARCHIVE_PASSWORD)
         if (found.length > 1) throw new CasecamError('usage', `case "${caseId}" exists on ${found.length} devices; name one with --device`);
         const rc = found[0]!;
         const read = await readCase(s3, cfg.bucket, rc.key, out);
-        const key = values.keys ? await deviceKeyPem(values.keys, rc.deviceId) : undefined;
-        const v = await verifyBundle(out, { trustedKeyPem: key });
+        const pin = await keyPin(values, false);
+        const key = pin ? await pin(out, rc.deviceId) : undefined;
+        if (key && !key.ok) {
+          console.error(`casecam archive: ${key.reason}`);
+          return 1;
+        }
+        const v = await verifyBundle(out, { trustedKeyPem: key?.publicKeyPem });
         for (const p of [...read.problems.map((q) => `${q.file}: ${q.reason}`), ...v.problems]) console.error(`casecam archive: ${p}`);
         if (!v.ok || read.problems.length) return 1;
-        console.log(`fetched case ${caseId} from s3://${cfg.bucket}/${rc.key}/ to ${out}: intact${v.pinned ? ', key pinned' : ' (key NOT pinned: pass --keys)'}`);
+        for (const n of key?.notes ?? []) console.log(`note: ${n}`);
+        console.log(`fetched case ${caseId} from s3://${cfg.bucket}/${rc.key}/ to ${out}: intact${v.pinned ? ', key pinned' : ' (key NOT pinned: pass --registry or --keys)'}`);
         return 0;
       }
     } finally {
@@ -127,16 +169,19 @@ run: --broker URL [--username NAME] (password from CASECAM_ARCHIVE_PASSWORD)
 
 async function runArchive(values: Record<string, string | boolean | undefined>): Promise<number> {
   const cfg = s3Config(values);
+  const pin = (await keyPin({ keys: values.keys as string | undefined, registry: values.registry as string | undefined }, true))!;
+  const tls = await tlsFiles(values);
   const log = createLogger({ name: 'casecam-archive' });
   const archive = new ArchiveService({
     brokerUrl: required(values.broker as string | undefined, '--broker URL'),
     username: values.username as string | undefined,
     password: process.env.CASECAM_ARCHIVE_PASSWORD,
+    tls,
     topicRoot: (values['topic-root'] as string | undefined) ?? 'casecam',
     group: (values.group as string | undefined) ?? 'archive',
     s3: await makeS3Client(cfg),
     bucket: cfg.bucket,
-    keysDir: required(values.keys as string | undefined, '--keys DIR'),
+    pin,
     key: await loadOrCreateDeviceKey(required(values['key-dir'] as string | undefined, '--key-dir DIR')),
     log,
   });

@@ -54,7 +54,7 @@ offload is not confirmed.`,
     const caseId = sub === 'list' ? undefined : checkCaseId(required(id, 'case ID'));
     const outDir = sub === 'export' ? required(values.out, '--out BUNDLE') : undefined;
     const operator = operatorName(values.operator);
-    const { paths, store, journal } = await openData(values);
+    const { paths, store, journal, categories } = await openData(values);
     try {
       if (caseId === undefined) {
         await journal.append('cases.listed', { operator, via: 'cli' });
@@ -101,7 +101,7 @@ offload is not confirmed.`,
       }
       const key = await bounded(loadOrCreateDeviceKey(paths.keyDir), 'loading the device key');
       if (key.created) await journal.append('device.key.created', { fingerprint: key.fingerprint });
-      const r = await exportBundle({ store, journal, key, evidenceDir: paths.evidenceDir, caseId, outDir, operator, via: 'cli' });
+      const r = await exportBundle({ store, journal, key, evidenceDir: paths.evidenceDir, caseId, outDir, operator, via: 'cli', categories });
       for (const w of r.warnings) console.error(`casecam case export: warning: ${w}`);
       console.log(
         `exported case ${r.manifest.case.id}: ${r.manifest.segments.length} segments, ${r.manifest.continuous.length} continuous files to ${r.outDir}\n` +

@@ -17,6 +17,8 @@ export interface OpenData {
   paths: ResolvedPaths;
   store: Store;
   journal: Journal;
+  /** offload.categories of --config (case kind → storage category); empty with --data. */
+  categories: Record<string, string>;
 }
 
 export const dataOptions = {
@@ -26,13 +28,17 @@ export const dataOptions = {
 
 export async function openData(values: { data?: string; config?: string }): Promise<OpenData> {
   let paths: ResolvedPaths;
+  let categories: Record<string, string> = {};
   if (values.data) paths = resolvePaths({ paths: PathsSchema.parse({ dataDir: path.resolve(values.data) }) });
-  else if (values.config) paths = resolvePaths(await loadConfigFile(values.config));
-  else throw new CasecamError('usage', 'missing --data DIR (or --config FILE)');
+  else if (values.config) {
+    const config = await loadConfigFile(values.config);
+    paths = resolvePaths(config);
+    categories = config.offload?.categories ?? {};
+  } else throw new CasecamError('usage', 'missing --data DIR (or --config FILE)');
   const store = await bounded(Store.open(paths.dbDir, silentLogger()), 'opening the database');
   const journal = await Journal.open(store, systemClock, silentLogger());
   for (const p of journal.openProblems) process.stderr.write(`casecam: warning: ${p}\n`);
-  return { paths, store, journal };
+  return { paths, store, journal, categories };
 }
 
 /** The operator named in the journal: --operator, else the OS user running the command. */

@@ -61,6 +61,7 @@ Exit 0 when intact, 1 when not (each reason on stderr), 2 on a usage error.`,
     if (!values.json) {
       const files = `${r.segments} segments on ${r.channels.join(', ') || 'no channel'}, ${r.continuous} continuous file${r.continuous === 1 ? '' : 's'}`;
       console.log(`intact: case ${r.caseId} from device ${r.deviceId}: ${files}`);
+      console.log(r.category !== undefined ? `category: ${r.category}` : 'category: not named (a bundle made before the manifest carried it)');
       console.log(
         r.pinned
           ? `key pinned: signed by the trusted key, fingerprint ${r.fingerprint}`

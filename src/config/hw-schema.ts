@@ -23,6 +23,15 @@ export const GpioConfigSchema = z.strictObject({
   debounceMs: z.number().int().min(1).max(500).default(30).meta({ description: 'button debounce' }),
   longPressSeconds: z.number().min(0.5).max(30).default(3).meta({ description: 'holding the button this long closes the case as documents served' }),
   reminderSeconds: z.number().min(0).max(3600).default(60).meta({ description: 'while recording, a beep every this many seconds (0 = no reminder)' }),
+  incident: GpioLineSchema.optional().meta({
+    description: "an incident input (e.g. a button on a patrol car's console): held for `incidentHoldMs`, it raises an incident of kind `incidentKind` as the `incident` command does ([offload.md](offload.md))",
+  }),
+  incidentKind: z
+    .string()
+    .regex(/^[a-z][a-z0-9._-]{0,63}$/, 'an incident kind such as "emergency" or "violent-resistance"')
+    .default('emergency')
+    .meta({ description: 'the incident (alarm) kind the incident input raises; live view starts on it when `live.autoStartOn` names it' }),
+  incidentHoldMs: z.number().int().min(0).max(10_000).default(500).meta({ description: 'how long the incident input must be held (after the debounce) to count: a bump raises nothing' }),
 });
 
 const BaudSchema = z

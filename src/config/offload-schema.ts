@@ -34,7 +34,14 @@ export const OffloadConfigSchema = z.strictObject({
   retryInitialMs: z.number().int().min(10).max(60_000).default(1000).meta({ description: 'first retry delay of a failed upload (doubling, jittered)' }),
   retryMaxMs: z.number().int().min(100).max(3_600_000).default(300_000).meta({ description: 'retry delay cap' }),
   categories: z.record(z.string(), CategoryName).default({}).meta({ docType: 'map', description: 'case kind → storage category (object key, retention class); unlisted kinds keep their kind' }),
-  retentionDays: z.record(CategoryName, z.number().int().positive()).default({}).meta({ docType: 'map', description: 'category → days to keep at the centre (object metadata, receipt)' }),
+  retentionDays: z.record(CategoryName, z.number().int().positive()).default({}).meta({ docType: 'map', description: 'category → days to keep at the centre (object metadata, receipt; the retain-until date with `objectLock`)' }),
+  objectLock: z
+    .enum(['off', 'governance', 'compliance'])
+    .default('off')
+    .meta({
+      description:
+        'S3 Object Lock on each object: `governance` or `compliance` sets retain-until (upload time + `retentionDays` of its category) in that mode, and a legal hold on incident cases; the bucket must have Object Lock enabled. `off`: no lock parameters (stores without Object Lock refuse them)',
+    }),
 });
 
 export type OffloadConfig = z.infer<typeof OffloadConfigSchema>;

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 
 export const SelfCheckItemSchema = z.object({
-  /** e.g. `channel.cam1`, `storage`, `clock`, `gps`, `broker`, `outbox`, `evidence-key` */
-  name: z.string(),
+  name: z
+    .string()
+    .describe('the item: `channel.<id>`, `storage`, `at-rest` (the evidence directory on an encrypted device; figures encrypted, device, via), `clock`, `gps`, `broker`, `outbox`, `evidence-key`; a consumer shows an item it does not know as it is'),
   status: z.enum(['ok', 'warn', 'fail', 'skipped']),
   detail: z.string(),
   /** What to do about it; present whenever the status is fail or warn. */

@@ -34,6 +34,7 @@ import { caseQualityReport } from '../quality/export-quality.js';
 import { refuseSystemPath } from '../config/path-rules.js';
 import { bounded } from '../core/bounded.js';
 import { privateTree } from './bundle-files.js';
+import { caseCategory } from './case-category.js';
 
 export type { Manifest } from './manifest.js';
 
@@ -48,6 +49,12 @@ export interface ExportOptions {
   operator: string;
   /** Through what: `cli`, `demo`, `mqtt`, … */
   via: string;
+  /**
+   * The case's storage category for the manifest: what the uploader put in the object key
+   * (it passes its own), else from the record and `categories` (offload.categories).
+   */
+  category?: string;
+  categories?: Record<string, string>;
   clock?: Clock;
 }
 
@@ -157,7 +164,7 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
     exportedAt: iso(clock.now()),
     exportedBy: opts.operator,
     device: { id: c.deviceId, keyFingerprint: key.fingerprint },
-    case: caseSection(c),
+    case: caseSection(c, opts.category ?? caseCategory(c, opts.categories)),
     markers: c.markers.map((m) => ({ ...m, at: iso(m.at) })),
     gaps: c.gaps.map((g) => ({ channel: g.channel, from: iso(g.from), to: iso(g.to), seconds: (g.to - g.from) / 1000, cause: g.cause })),
     gpsTrack: track.map((f) => ({ at: iso(f.at), lat: f.lat, lon: f.lon, speedKmh: f.speedKmh, course: f.course })),
@@ -200,10 +207,11 @@ async function build(opts: ExportOptions, c: CaseRecord, work: string, outDir: s
   return { manifest, manifestSha256, outDir, warnings };
 }
 
-function caseSection(c: CaseRecord): Manifest['case'] {
+function caseSection(c: CaseRecord, category: string): Manifest['case'] {
   return {
     id: c.id,
     kind: c.kind,
+    category,
     status: c.status,
     openedAt: iso(c.openTrigger.at),
     closedAt: c.closedAt !== undefined ? iso(c.closedAt) : undefined,

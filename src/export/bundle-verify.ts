@@ -36,6 +36,8 @@ export interface VerifyResult {
   /** Fingerprint of the key in the bundle (SHA-256 of its SPKI DER). */
   fingerprint?: string;
   caseId?: string;
+  /** The case's storage category as the signed manifest names it; absent in older bundles. */
+  category?: string;
   deviceId?: string;
   segments: number;
   continuous: number;
@@ -115,6 +117,7 @@ export async function verifyBundle(bundleDir: string, opts: VerifyOptions = {}):
     return result;
   }
   result.caseId = manifest.case.id;
+  result.category = manifest.case.category;
   result.deviceId = manifest.device.id;
   result.segments = manifest.segments.length;
   result.continuous = manifest.continuous.length;

@@ -78,6 +78,12 @@ export const ManifestSchema = z.object({
   case: z.object({
     id: z.string(),
     kind: z.string(),
+    /**
+     * The storage category (`incident`, `permit-counter`, …: case-category.ts), which sets
+     * the retention class at the centre; covered by the signature like every field.
+     * Absent in bundles made before it existed.
+     */
+    category: z.string().optional(),
     status: z.string(),
     openedAt: Iso,
     closedAt: Iso.optional(),

@@ -1,7 +1,7 @@
 /**
  * Builds the field-hardware parts from the config: the counter button, the recording
- * lamp and buzzer (onoff, or the simulated twin with --simulate), the serial GPS and
- * the serial barcode scanner. The composition root puts their lifecycles in the
+ * lamp and buzzer, the incident input (onoff, or the simulated twin with --simulate),
+ * the serial GPS and the serial barcode scanner. The composition root puts their lifecycles in the
  * trigger phase; they reach the recording only through the case sessions and the bus.
  */
 import type { Config } from '../config/schema.js';
@@ -20,6 +20,8 @@ import { loadBoardProfile } from './board-profile.js';
 import type { GpioLineConfig } from '../config/hw-schema.js';
 import { TriggerActions, type TriggerSessions } from './trigger-actions.js';
 import { CounterButton } from './counter-button.js';
+import { IncidentInput } from './incident-input.js';
+import type { IncidentRequest, IncidentResult } from '../recording/incident.js';
 import { RecordingIndicators } from './recording-indicators.js';
 import { GpsSource, type GpsHealth } from './gps-source.js';
 import { GpsTrack } from './gps-track.js';
@@ -34,6 +36,8 @@ export interface FieldHardwareOptions {
   sessions: TriggerSessions & Pick<CaseSessions, 'activeCases'>;
   /** Use the simulated GPIO twin instead of onoff. */
   simulateGpio: boolean;
+  /** Raises an incident as the `incident` command does (src/recording/incident.ts), for the incident input. */
+  incident?: (req: IncidentRequest) => Promise<IncidentResult>;
 }
 
 export class FieldHardware {
@@ -43,8 +47,9 @@ export class FieldHardware {
   gps: GpsSource | undefined;
   scanner: ScannerSource | undefined;
   indicators: RecordingIndicators | undefined;
-  /** The simulated button, lamp and buzzer when GPIO is simulated. */
-  readonly sim = { button: new SimInput(), lamp: new SimOutput(), buzzer: new SimOutput() };
+  /** The simulated button, lamp, buzzer and incident input when GPIO is simulated. */
+  readonly sim = { button: new SimInput(), lamp: new SimOutput(), buzzer: new SimOutput(), incident: new SimInput() };
+  incidentInput: IncidentInput | undefined;
 
   constructor(private readonly opts: FieldHardwareOptions) {
     const { config, log, bus, clock, store, sessions } = opts;
@@ -71,6 +76,17 @@ export class FieldHardware {
         now: () => clock.now(),
       });
       this.lifecycles.push(this.guarded(this.indicators));
+    }
+    if (opts.incident && (gpio.incident || opts.simulateGpio)) {
+      this.incidentInput = new IncidentInput({
+        input: () => (opts.simulateGpio ? Promise.resolve(this.sim.incident) : openOnoffInput(gpio.incident!)),
+        raise: opts.incident,
+        kind: gpio.incidentKind,
+        debounceMs: gpio.debounceMs,
+        holdMs: gpio.incidentHoldMs,
+        log: log.child({ hw: 'incident' }),
+      });
+      this.lifecycles.push(this.guarded(this.incidentInput));
     }
     if (serial.gps) {
       const track = new GpsTrack({

@@ -29,16 +29,18 @@ export function stagedDirFor(stagingDir: string, caseId: string): string {
   return path.join(stagingDir, sha256Hex(Buffer.from(caseId, 'utf8')).slice(0, 32));
 }
 
-/** Build the case's bundle and describe its files; `previous` keeps files already uploaded with the same bytes. */
+/** Build the case's bundle (its manifest naming `category`) and describe its files; `previous` keeps files already uploaded with the same bytes. */
 export async function stageCase(
   deps: StagingDeps,
   caseId: string,
+  category: string,
   previous: Record<string, OffloadObject>,
 ): Promise<{ stagedDir: string; manifestSha256: string; objects: Record<string, OffloadObject> }> {
   const dir = stagedDirFor(deps.stagingDir, caseId);
   // A bundle left by a run that died before saving its row was never uploaded from: make it again.
   await rm(dir, { recursive: true, force: true });
-  const r = await exportBundle({ ...deps, caseId, outDir: dir, operator: 'offload', via: 'offload' });
+  // The manifest names the category the object key has (what the centre files it under).
+  const r = await exportBundle({ ...deps, caseId, category, outDir: dir, operator: 'offload', via: 'offload' });
   const objects: Record<string, OffloadObject> = {};
   for (const file of await listFiles(dir)) {
     const source = path.join(dir, file);

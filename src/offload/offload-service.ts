@@ -23,11 +23,13 @@ import type { OffloadCase, OffloadObject } from './offload-record.js';
 import type { SegmentRecord } from '../store/records.js';
 import { caseSegments } from '../store/case-segments.js';
 import { caseKeyBase, objectMetadata } from './object-key.js';
+import { objectLockFor } from './object-lock.js';
 import { routineNetworkUp } from './networks.js';
 import { makeS3Client } from './s3-client.js';
 import { Throttle, backoffMs } from './throttle.js';
 import { uploadFile } from './upload-file.js';
 import { stageCase } from './case-staging.js';
+import { caseCategory, INCIDENT_CATEGORY } from '../export/case-category.js';
 import { bytesOf, offloadTable, ready, summarize, type OffloadTable, type QueueSummary } from './offload-queue.js';
 import { applyConfirm, applyReject, type ConfirmRequest, type RejectRequest } from './offload-confirm.js';
 import { SerialQueue } from '../core/serial-queue.js';
@@ -108,12 +110,13 @@ export class OffloadService {
   enqueue(caseId: string, incident: boolean): Promise<OffloadCase> {
     return this.mutate(caseId, async (row) => {
       const c = await this.deps.recorder.store.cases.get(caseId);
-      const category = incident || row?.incident ? 'incident' : (this.deps.config.categories[c?.kind ?? ''] ?? c?.kind ?? 'uncategorized');
+      const category = incident || row?.incident ? INCIDENT_CATEGORY : c ? caseCategory(c, this.deps.config.categories) : 'uncategorized';
       const keyBase = caseKeyBase({ prefix: this.deps.config.prefix, category, unit: c?.unit ?? this.deps.unit, deviceId: this.deps.deviceId, caseId });
       if (row && row.keyBase === keyBase) return this.withSealed(row.status === 'confirmed' && !incident ? row : { ...row, incident: row.incident || incident });
-      // New, or re-categorised (a routine case became an incident): every object goes under the new key.
+      // New, or re-categorised (a routine case became an incident): every object goes under the new key,
+      // and a bundle staged already is made again, since its manifest names the category.
       const objects = Object.fromEntries(Object.entries(row?.objects ?? {}).map(([f, o]) => [f, { ...o, done: false, uploadId: undefined, parts: [] }]));
-      const next: OffloadCase = { caseId, category, incident: incident || row?.incident === true, status: 'queued', queuedAt: row?.queuedAt ?? this.deps.clock.now(), keyBase, objects, attempts: 0, stagedDir: row?.stagedDir, manifestSha256: row?.manifestSha256 };
+      const next: OffloadCase = { caseId, category, incident: incident || row?.incident === true, status: 'queued', queuedAt: row?.queuedAt ?? this.deps.clock.now(), keyBase, objects, attempts: 0 };
       this.deps.bus.emit('offload.queued', { caseId, category, incident: next.incident, at: this.deps.clock.now() });
       return this.withSealed(next);
     });
@@ -223,6 +226,7 @@ export class OffloadService {
         const staged = await stageCase(
           { store: deps.recorder.store, journal: deps.recorder.journal, key: deps.recorder.deviceKey, evidenceDir: deps.recorder.paths.evidenceDir, stagingDir: path.join(deps.recorder.paths.dataDir, 'offload'), clock: deps.clock },
           caseId,
+          row.category,
           row.objects,
         );
         await this.mutate(caseId, (r) => ({ ...r!, ...staged, status: 'uploading' }));
@@ -258,6 +262,7 @@ export class OffloadService {
       object: obj,
       partBytes: deps.config.partBytes,
       metadata: objectMetadata({ sha256: obj.sha256, deviceId: deps.deviceId, category: row.category, incident: row.incident, retentionDays: deps.config.retentionDays[row.category] }),
+      lock: objectLockFor(deps.config, { category: row.category, incident: row.incident, now: deps.clock.now() }),
       throttle: row.incident && deps.config.incidentIgnoresCap ? undefined : this.throttle,
       signal: this.abort.signal,
       save: async (o) => {

@@ -29,6 +29,7 @@ import { CasecamError } from '../core/errors.js';
 import type { OffloadObject, Part } from './offload-record.js';
 import { s3ErrorName } from './s3-client.js';
 import type { Throttle } from './throttle.js';
+import type { ObjectLockParams } from './object-lock.js';
 
 export interface UploadFileOptions {
   s3: S3Client;
@@ -37,6 +38,8 @@ export interface UploadFileOptions {
   object: OffloadObject;
   partBytes: number;
   metadata: Record<string, string>;
+  /** S3 Object Lock parameters (object-lock.ts), sent with the PutObject or CreateMultipartUpload. */
+  lock?: ObjectLockParams;
   /** Persist the object's state (called after each acknowledged part). */
   save(object: OffloadObject): Promise<void>;
   throttle?: Throttle;
@@ -58,7 +61,7 @@ async function putWhole(o: UploadFileOptions): Promise<void> {
   checkUnchanged(o, body.length, createHash('sha256').update(body).digest('hex'));
   await o.throttle?.take(body.length, o.signal);
   await o.s3.send(
-    new PutObjectCommand({ Bucket: o.bucket, Key: o.key, Body: body, ContentLength: body.length, ChecksumSHA256: b64sha256(body), Metadata: o.metadata }),
+    new PutObjectCommand({ Bucket: o.bucket, Key: o.key, Body: body, ContentLength: body.length, ChecksumSHA256: b64sha256(body), Metadata: o.metadata, ...o.lock }),
     { abortSignal: o.signal },
   );
   o.onBytes?.(body.length);
@@ -70,7 +73,7 @@ async function putMultipart(o: UploadFileOptions): Promise<void> {
   let parts = await resumeParts(o, obj);
   if (parts === undefined) {
     const created = await o.s3.send(
-      new CreateMultipartUploadCommand({ Bucket: o.bucket, Key: o.key, Metadata: o.metadata, ChecksumAlgorithm: 'SHA256' }),
+      new CreateMultipartUploadCommand({ Bucket: o.bucket, Key: o.key, Metadata: o.metadata, ChecksumAlgorithm: 'SHA256', ...o.lock }),
       { abortSignal: o.signal },
     );
     if (!created.UploadId) throw new CasecamError('storage', `no upload ID from the server for ${o.key}`);

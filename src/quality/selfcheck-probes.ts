@@ -1,6 +1,7 @@
 /**
  * The self-check's probes of the box itself: the evidence directory written to (with
- * fsync) and timed, the device key read, the clock's synchronisation as systemd sees it.
+ * fsync) and timed, whether it sits on an encrypted device, the device key read, the
+ * clock's synchronisation as systemd sees it.
  * Each returns a checked item; none throws.
  */
 import { execFile } from 'node:child_process';
@@ -8,6 +9,7 @@ import { open, readFile, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import type { SelfCheckItem } from '../core/selfcheck-schema.js';
+import { atRest, type AtRest } from '../evidence/at-rest.js';
 
 const PROBE_BYTES = 4 * 1024 * 1024;
 
@@ -49,6 +51,28 @@ export async function storageProbe(evidenceDir: string, bytesPerSecond: number |
     return { name: 'storage', status: 'fail', detail: `only ${hoursLeft} h of recording left`, action: `free space on the evidence disk (offload and confirm old cases) so that at least ${minHours} h of recording fit`, figures };
   }
   return { name: 'storage', status: 'ok', detail: `writable at ${writeMBps} MB/s${hoursLeft !== null ? `, ${hoursLeft} h of recording left` : ''}`, figures };
+}
+
+const LUKS_ACTION = 'put the data directory on a LUKS2 partition unlocked at boot by the TPM or a key file kept apart from the box (docs/provisioning.md, "Encryption at rest"); a stolen box would give up its footage';
+
+/** Whether the evidence directory sits on an encrypted block device (dm-crypt): a warning when not, or when it cannot be told. */
+export async function atRestProbe(evidenceDir: string, sysfs?: string): Promise<SelfCheckItem> {
+  return atRestItem(evidenceDir, await atRest(evidenceDir, sysfs));
+}
+
+export function atRestItem(evidenceDir: string, r: AtRest): SelfCheckItem {
+  const figures = { encrypted: r.encrypted, device: r.device, ...(r.via ? { via: r.via } : {}) };
+  if (r.encrypted === true) return { name: 'at-rest', status: 'ok', detail: `the evidence directory is on an encrypted device (${r.device ?? '?'} on ${r.via ?? 'dm-crypt'})`, figures };
+  if (r.encrypted === false) {
+    return { name: 'at-rest', status: 'warn', detail: `the evidence directory ${evidenceDir} is on ${r.device ?? 'a block device'}, which is not encrypted`, action: LUKS_ACTION, figures };
+  }
+  return {
+    name: 'at-rest',
+    status: 'warn',
+    detail: `cannot tell whether the evidence directory ${evidenceDir} is encrypted (not on a block device: tmpfs, overlay or a network file system)`,
+    action: LUKS_ACTION,
+    figures,
+  };
 }
 
 export async function keyProbe(keyDir: string): Promise<SelfCheckItem> {

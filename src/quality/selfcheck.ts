@@ -2,7 +2,8 @@
  * The start-of-duty self-check: each channel delivers frames and sound with no media
  * alarm, the evidence disk takes writes (speed and hours left measured), the clock is
  * synchronised, GPS has a fix (when one is fitted), the broker is reachable, the
- * outbox drains, the device key is readable. It runs at service start, on the
+ * outbox drains, the device key is readable; and whether the evidence sits on an
+ * encrypted device (a warning when not: the box still records). It runs at service start, on the
  * `selfcheck` command ('selfcheck.requested') and from `casecam selfcheck`; the result
  * goes out as 'selfcheck.completed' (the uplink publishes it retained on `selfcheck` and
  * as an event) and into the journal. Every failed item names what to do.
@@ -18,7 +19,7 @@ import type { Journal } from '../evidence/journal.js';
 import { PROBE_FPS } from '../media/pipeline-template.js';
 import type { SelfCheckConfig } from '../config/quality-schema.js';
 import { SelfCheckSchema, type SelfCheckItem, type SelfCheckResult } from '../core/selfcheck-schema.js';
-import { keyProbe, ntpSynchronized, storageProbe } from './selfcheck-probes.js';
+import { atRestProbe, keyProbe, ntpSynchronized, storageProbe } from './selfcheck-probes.js';
 import { channelItem, type ChannelProbes } from './selfcheck-channel.js';
 
 export interface SelfCheckDeps {
@@ -111,7 +112,7 @@ export class SelfCheck {
     this.watch = watch;
     deps.bus.emit('uplink.status.requested', {});
     const windowMs = cfg.windowSeconds * 1000;
-    const [key, ntp] = await Promise.all([keyProbe(deps.keyDir), ntpSynchronized(), sleep(windowMs)]);
+    const [key, ntp, encrypted] = await Promise.all([keyProbe(deps.keyDir), ntpSynchronized(), atRestProbe(deps.evidenceDir), sleep(windowMs)]);
     deps.bus.emit('uplink.status.requested', {});
     this.watch = undefined;
     if (this.stopped) throw new Error('service stopping: self-check abandoned');
@@ -131,7 +132,7 @@ export class SelfCheck {
         alarms: alarms.filter((a) => a.subject === c.id),
       }),
     );
-    items.push(storage, this.clockItem(alarms, ntp, watch.gpsFixes), this.gpsItem(watch.gpsFixes), ...this.uplinkItems(watch.uplink), key);
+    items.push(storage, encrypted, this.clockItem(alarms, ntp, watch.gpsFixes), this.gpsItem(watch.gpsFixes), ...this.uplinkItems(watch.uplink), key);
     const result = SelfCheckSchema.parse({ ok: items.every((i) => i.status !== 'fail'), trigger, startedAt, ts: deps.clock.now(), items });
     this.last = result;
     await deps

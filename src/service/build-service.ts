@@ -31,6 +31,7 @@ import { markOffloaded, type OffloadMark } from '../evidence/offload.js';
 import { OsdDriver } from '../osd/osd-driver.js';
 import { LiveController } from '../live/live-controller.js';
 import { FieldHardware } from '../hw/field-hardware.js';
+import { raiseIncident, type IncidentRequest } from '../recording/incident.js';
 import { terminalButton } from '../hw/sim/terminal-button.js';
 import type { Uplink } from '../uplink/uplink.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
@@ -93,7 +94,12 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
   try {
     const capture = buildCapture({ config, paths, evidence, pipelines, bus, clock, log });
     const { sessions, retention, supervisors } = capture;
-    const hardware = new FieldHardware({ config, log, bus, clock, store, sessions, simulateGpio: options.simulate === true });
+    const offloaded = (segmentIds: string[], mark: OffloadMark) => markOffloaded({ store, journal, clock, bus }, segmentIds, mark);
+    // Loaded only when configured: the S3 client alone is ~25 MB of the main process.
+    const offload = config.offload && (await import('../offload/wire-offload.js')).buildOffload(config, { store, journal, deviceKey: evidence.deviceKey, paths, markOffloaded: offloaded }, { bus, clock, log });
+    // The incident input on a GPIO line does what the MQTT `incident` command does.
+    const incident = (req: IncidentRequest) => raiseIncident({ open: (r) => sessions.open(r), openCaseIds: () => sessions.openCases().map((c) => c.id), bus, clock, offload }, req);
+    const hardware = new FieldHardware({ config, log, bus, clock, store, sessions, simulateGpio: options.simulate === true, incident });
     const osd = new OsdDriver({
       bus,
       targets: supervisors,
@@ -111,9 +117,6 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
         preRecordSeconds: config.recording.preRecordSeconds,
         live: () => live.streams(),
       });
-    const offloaded = (segmentIds: string[], mark: OffloadMark) => markOffloaded({ store, journal, clock, bus }, segmentIds, mark);
-    // Loaded only when configured: the S3 client alone is ~25 MB of the main process.
-    const offload = config.offload && (await import('../offload/wire-offload.js')).buildOffload(config, { store, journal, deviceKey: evidence.deviceKey, paths, markOffloaded: offloaded }, { bus, clock, log });
     const reporting = options.uplink
       ? await buildReporting(options.uplink, {
           config,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { checkCaseId } from '../core/case-id.js';
 import { SelfCheckSchema } from '../core/selfcheck-schema.js';
 
-export const CONTRACT_VERSION = '1.2.0';
+export const CONTRACT_VERSION = '1.3.0';
 
 const epochMs = z.number().int().describe('milliseconds since the Unix epoch');
 

@@ -1,15 +1,16 @@
 /**
  * Whether the evidence directory is on an encrypted device. This machine has no
  * device-mapper, so the positive case runs against a copy of the kernel's sysfs layout
- * for a LUKS2 volume with LVM on top (a twin of /sys for hardware the machine lacks);
+ * for a LUKS2 volume with LVM on top (test/helpers/luks-sysfs.ts: a twin of /sys for hardware the machine lacks);
  * the real /sys is read for this machine's own disk.
  */
 import test from 'ava';
-import { mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { atRest, majorMinor } from '../../src/evidence/at-rest.js';
 import { tempDir } from '../helpers/test-config.js';
+import { luksSysfs } from '../helpers/luks-sysfs.js';
 import { run } from './helpers.js';
 
 test('major:minor from a device number as Linux encodes it', (t) => {
@@ -26,28 +27,12 @@ test('LVM on LUKS: found through the device-mapper slaves; a plain partition is 
   try {
     const data = path.join(root, 'data');
     await mkdir(data);
-    const mm = majorMinor((await stat(data, { bigint: true })).dev);
-    const sys = path.join(root, 'sys');
-    const virt = path.join(sys, 'devices', 'virtual', 'block');
-    const part = path.join(sys, 'devices', 'platform', 'mmc', 'block', 'mmcblk0', 'mmcblk0p3');
-    await mkdir(part, { recursive: true });
-    for (const [name, uuid] of [['dm-0', 'CRYPT-LUKS2-3f1c0e5c2b7d4a8e9f00112233445566-evidence_crypt'], ['dm-1', 'LVM-abcdef']] as const) {
-      await mkdir(path.join(virt, name, 'dm'), { recursive: true });
-      await mkdir(path.join(virt, name, 'slaves'), { recursive: true });
-      await writeFile(path.join(virt, name, 'dm', 'uuid'), `${uuid}\n`);
-    }
-    await symlink(part, path.join(virt, 'dm-0', 'slaves', 'mmcblk0p3'));
-    await symlink(path.join(virt, 'dm-0'), path.join(virt, 'dm-1', 'slaves', 'dm-0'));
-    await mkdir(path.join(sys, 'dev', 'block'), { recursive: true });
-    await symlink(path.join(virt, 'dm-1'), path.join(sys, 'dev', 'block', mm));
-    t.deepEqual(await atRest(data, sys), { encrypted: true, device: 'dm-1', via: 'dm-0 (LUKS2)' });
-
-    await rm(path.join(sys, 'dev', 'block', mm));
-    await symlink(part, path.join(sys, 'dev', 'block', mm));
-    t.deepEqual(await atRest(data, sys), { encrypted: false, device: 'mmcblk0p3' });
-
-    await rm(path.join(sys, 'dev', 'block', mm));
-    t.deepEqual(await atRest(data, sys), { encrypted: null, device: null }, 'no block device: cannot tell');
+    const twin = await luksSysfs(root, data);
+    t.deepEqual(await atRest(data, twin.sys), { encrypted: true, device: 'dm-1', via: 'dm-0 (LUKS2)' });
+    await twin.mount('partition');
+    t.deepEqual(await atRest(data, twin.sys), { encrypted: false, device: 'mmcblk0p3' });
+    await twin.mount('none');
+    t.deepEqual(await atRest(data, twin.sys), { encrypted: null, device: null }, 'no block device: cannot tell');
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { CLI, cli, recordCase, run, startRecorder } from './helpers.js';
 import { tempDir, testConfig } from '../helpers/test-config.js';
 import { sumsText, type Manifest } from '../../src/export/manifest.js';
@@ -234,9 +234,9 @@ test('an edited manifest is caught by its signature (casecam and openssl), and b
   t.regex(sums.stdout, /manifest\.json: FAILED/);
 });
 
-/** What a forger with their own key can do: edit the manifest and sign everything again. */
-async function resign(dir: string, edit: (m: Manifest) => void): Promise<string> {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+/** What a forger with their own key can do: edit the manifest and sign everything again (or the device itself, with `key`). */
+async function resign(dir: string, edit: (m: Manifest) => void, key?: { privateKey: KeyObject; publicKey: KeyObject }): Promise<string> {
+  const { privateKey, publicKey } = key ?? generateKeyPairSync('ed25519');
   const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
   const m = await manifestOf(dir);
   edit(m);
@@ -250,6 +250,28 @@ async function resign(dir: string, edit: (m: Manifest) => void): Promise<string>
   await writeFile(path.join(dir, 'SHA256SUMS.sig'), sign(null, sums, privateKey));
   return keyFingerprint(publicKey);
 }
+
+test('the storage category is in the signed manifest and verify shows it; a bundle made before it (no category) still verifies', async (t) => {
+  const m = await manifestOf(bundle);
+  t.is(m.case.category, 'permit-counter', 'a counter case: its kind, as offload.categories does not map it');
+  const shown = await cli('verify', bundle, '--key', trustedKey);
+  t.regex(shown.stdout, /^category: permit-counter$/m);
+  // Covered by the signature: a routine case cannot be relabelled (e.g. to lose or gain a hold) after signing.
+  const relabelled = await copyOfBundle();
+  const file = path.join(relabelled, 'manifest.json');
+  await writeFile(file, (await readFile(file, 'utf8')).replace('"category": "permit-counter"', '"category": "incident"'));
+  t.is((await manifestOf(relabelled)).case.category, 'incident');
+  await rejected(t, relabelled, /manifest\.json: the signature in manifest\.sig does not verify/);
+  // An older bundle: the same case signed by the device without the field.
+  const older = await copyOfBundle();
+  const privateKey = createPrivateKey(await readFile(path.join(root, 'data', 'keys', 'device.key')));
+  await resign(older, (x) => delete x.case.category, { privateKey, publicKey: createPublicKey(privateKey) });
+  t.false('category' in (await manifestOf(older)).case);
+  const r = await cli('verify', older, '--key', trustedKey);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /key pinned/);
+  t.regex(r.stdout, /category: not named/);
+});
 
 test('a bundle re-signed with another key is rejected when the device key is pinned; unpinned, verify says so', async (t) => {
   const dir = await copyOfBundle();

@@ -8,6 +8,7 @@ import type { OffloadService } from '../../src/offload/offload-service.js';
 import type { OffloadConfig } from '../../src/config/offload-schema.js';
 import { loadOrCreateDeviceKey } from '../../src/evidence/device-key.js';
 import { ArchiveService } from '../../src/archive/archive-service.js';
+import { keysDirPin, type KeyPin } from '../../src/archive/key-pin.js';
 import { testConfig } from '../helpers/test-config.js';
 import type { S3Server } from '../helpers/s3-server.js';
 import type { StorageConfig } from '../../src/config/schema.js';
@@ -25,8 +26,8 @@ export async function startDevice(o: { dataDir: string; brokerUrl: string; devic
   return { app, offload: app.offload! };
 }
 
-/** Registers the device's key with the centre (what provisioning will do) and starts an archive. */
-export async function startArchive(o: { root: string; device: Device; s3: S3Server; brokerUrl: string; group?: string; clientId?: string }): Promise<ArchiveService> {
+/** Copies the device's key into a --keys directory (or takes the pin given, e.g. a registry's) and starts an archive. */
+export async function startArchive(o: { root: string; device: Device; s3: S3Server; brokerUrl: string; group?: string; clientId?: string; pin?: KeyPin }): Promise<ArchiveService> {
   const keysDir = path.join(o.root, 'keys');
   await mkdir(keysDir, { recursive: true });
   const { app } = o.device;
@@ -38,7 +39,7 @@ export async function startArchive(o: { root: string; device: Device; s3: S3Serv
     clientId: o.clientId,
     s3: await o.s3.client(),
     bucket: o.s3.bucket,
-    keysDir,
+    pin: o.pin ?? keysDirPin(keysDir),
     key: await loadOrCreateDeviceKey(path.join(o.root, 'archive-key')),
     log: silentLogger(),
   });

@@ -6,19 +6,15 @@
  * s3rver has no ListParts, so this covers the "trust the acknowledged parts" path.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Level } from 'level';
-import { tempDir, waitFor } from '../helpers/test-config.js';
+import { tempDir } from '../helpers/test-config.js';
+import { countUploadParts, killAfterTwoParts } from '../helpers/multipart-kill.js';
 import { S3Server } from '../helpers/s3-server.js';
-import { OffloadObjectSchema } from '../../src/offload/offload-record.js';
 import { uploadFile } from '../../src/offload/upload-file.js';
 import { sha256Hex } from '../../src/evidence/journal-hash.js';
 
-const CHILD = fileURLToPath(new URL('./fixtures/multipart-child.js', import.meta.url));
 const MiB = 1024 * 1024;
 
 test('kill -9 during a multipart upload: the next run sends only the missing parts and the object is intact', async (t) => {
@@ -37,37 +33,18 @@ test('kill -9 during a multipart upload: the next run sends only the missing par
   const config = s3.offloadConfig({ partBytes: 5 * MiB, maxBytesPerSecond: 8 * MiB });
   const key = 'casecam/test/no-unit/DEV/CASE-1/media/cam1/big.mkv';
 
-  const child = spawn(process.execPath, [CHILD, dbDir, file, JSON.stringify(config), key], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(() => /parts 2\n/.test(out), 60_000, 'two parts acknowledged');
-  child.kill('SIGKILL');
-  await exited;
-  t.false(out.includes('done'), 'killed before the upload completed');
-
-  const db = new Level<string, string>(dbDir, { valueEncoding: 'utf8' });
-  await db.open();
-  const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))));
+  const { saved, output } = await killAfterTwoParts({ dbDir, file, config, key });
+  t.false(output.includes('done'), 'killed before the upload completed');
   t.truthy(saved.uploadId);
   t.deepEqual(saved.parts.map((p) => p.n), [1, 2]);
 
-  let partsSent: number[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'UploadPartCommand') partsSent.push((args.input as { PartNumber: number }).PartNumber);
-      return next(args);
-    },
-    { step: 'initialize' },
-  );
+  const sent = countUploadParts(client);
   let final = saved;
   await uploadFile({ s3: client, bucket: s3.bucket, key, object: saved, partBytes: config.partBytes, metadata: { sha256: saved.sha256 }, save: async (o) => void (final = o) });
-  await db.close();
-  t.deepEqual(partsSent, [3, 4], 'only the parts not acknowledged before the kill');
+  t.deepEqual(sent.parts, [3, 4], 'only the parts not acknowledged before the kill');
   t.true(final.done);
   const stored = await s3.get(client, key);
   t.is(stored.length, body.length);
   t.is(sha256Hex(stored), sha256Hex(body));
   t.is((await s3.metadata(client, key)).sha256, sha256Hex(body));
-  partsSent = [];
 });

@@ -7,22 +7,19 @@
  *   refuse the part (BadDigest); the next attempt resumes and the object is intact.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Level } from 'level';
-import { tempDir, waitFor } from '../helpers/test-config.js';
+import { tempDir } from '../helpers/test-config.js';
 import { StrictS3 } from '../helpers/strict-s3.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
+import { killAfterTwoParts } from '../helpers/multipart-kill.js';
 import { OffloadConfigSchema } from '../../src/config/offload-schema.js';
-import { OffloadObjectSchema, type OffloadObject } from '../../src/offload/offload-record.js';
+import type { OffloadObject } from '../../src/offload/offload-record.js';
 import { makeS3Client } from '../../src/offload/s3-client.js';
 import { uploadFile } from '../../src/offload/upload-file.js';
 import { sha256Hex } from '../../src/evidence/journal-hash.js';
 
-const CHILD = fileURLToPath(new URL('./fixtures/multipart-child.js', import.meta.url));
 const MiB = 1024 * 1024;
 
 async function setup(t: import('ava').ExecutionContext, size: number) {
@@ -46,17 +43,7 @@ test('kill -9 mid multipart with ListParts: no part is stored twice, the object 
   const key = 'casecam/test/no-unit/DEV/CASE-1/media/cam1/big.mkv';
   const dbDir = path.join(root, 'db');
   const cfg = config(s3.endpoint, { maxBytesPerSecond: 8 * MiB });
-  const child = spawn(process.execPath, [CHILD, dbDir, file, JSON.stringify(cfg), key], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(() => /parts 2\n/.test(out), 60_000, 'two parts acknowledged');
-  child.kill('SIGKILL');
-  await exited;
-  const db = new Level<string, string>(dbDir, { valueEncoding: 'utf8' });
-  await db.open();
-  const saved = OffloadObjectSchema.parse(JSON.parse((await db.get('object'))));
-  await db.close();
+  const { saved } = await killAfterTwoParts({ dbDir, file, config: cfg, key });
   const before = s3.partsStored.length;
   const client = await makeS3Client(config(s3.endpoint));
   t.teardown(() => client.destroy());

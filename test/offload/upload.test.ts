@@ -2,7 +2,7 @@
  * The uploader against a real S3-compatible server (s3rver 3.7.1 on loopback) with a
  * real recorder: a closed case ends in the bucket byte-identical under the published
  * layout, with each object's SHA-256 in its metadata, and the bucket's copy is a bundle
- * that verifies with the device's pinned key. A confirmation marks the segments
+ * that verifies with the device's pinned key and names the key's category in its manifest. A confirmation marks the segments
  * offloaded; a wrong hash in it marks nothing.
  */
 import test from 'ava';
@@ -23,7 +23,8 @@ test('a closed case is uploaded byte-identical with SHA-256 metadata, verifies f
   const root = await tempDir('casecam-offload-');
   const config = testConfig(path.join(root, 'data'), { deviceId: 'VAN-07', segmentSeconds: 1, preRecordSeconds: 1, postRecordSeconds: 0 });
   const r = await startRecorder({ ...config, unit: 'Patrol 3' });
-  const offload = new OffloadService({ config: s3.offloadConfig(), deviceId: 'VAN-07', unit: 'Patrol 3', recorder: r, bus: r.bus, clock: r.clock, log: silentLogger() });
+  // A counter case filed under the category the agency maps its kind to.
+  const offload = new OffloadService({ config: s3.offloadConfig({ categories: { 'permit-counter': 'permit' } }), deviceId: 'VAN-07', unit: 'Patrol 3', recorder: r, bus: r.bus, clock: r.clock, log: silentLogger() });
   t.teardown(async () => {
     await offload.stop();
     await r.stop();
@@ -36,9 +37,9 @@ test('a closed case is uploaded byte-identical with SHA-256 metadata, verifies f
   const queued = nextEvent(r, 'offload.queued', (e) => e.caseId === caseId);
   const uploaded = nextEvent(r, 'offload.uploaded', (e) => e.caseId === caseId, 60_000);
   await recordCase(r, caseId, 3);
-  t.is((await queued).category, 'permit-counter');
+  t.is((await queued).category, 'permit');
   const up = await uploaded;
-  t.is(up.key, `casecam/permit-counter/Patrol 3/VAN-07/${caseId}`);
+  t.is(up.key, `casecam/permit/Patrol 3/VAN-07/${caseId}`);
 
   // Every object is the local file's bytes, and its metadata names that SHA-256.
   const row = (await offload.table.get(caseId))!;
@@ -56,6 +57,7 @@ test('a closed case is uploaded byte-identical with SHA-256 metadata, verifies f
   const v = await verifyBundle(bundle, { trustedKeyPem: await readFile(path.join(r.paths.keyDir, 'device.pub.pem')) });
   t.deepEqual(v.problems, []);
   t.true(v.ok && v.pinned);
+  t.is(v.category, 'permit', 'the signed manifest names the category of the object key');
 
   // An S3 "200 OK" alone marks nothing.
   const segs = await caseSegments(r.store, caseId);

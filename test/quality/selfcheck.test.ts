@@ -15,6 +15,9 @@ import { Watcher } from '../helpers/mqtt-watch.js';
 import { tempDir } from '../helpers/test-config.js';
 import { SelfCheckSchema, type SelfCheckResult } from '../../src/core/selfcheck-schema.js';
 import { startDevice } from '../helpers/test-app.js';
+import { luksSysfs } from '../helpers/luks-sysfs.js';
+import { atRest } from '../../src/evidence/at-rest.js';
+import { atRestProbe } from '../../src/quality/selfcheck-probes.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -42,11 +45,34 @@ test('the simulated box passes, and the result is retained on the selfcheck topi
   t.true(result.ok);
   for (const name of ['channel.cam1', 'channel.cam2', 'storage', 'broker', 'outbox', 'evidence-key']) t.is(item(result, name)?.status, 'ok', name);
   t.is(typeof item(result, 'storage')!.figures!.writeMBps, 'number');
+  // Whether the evidence sits on an encrypted device, as the kernel says for this machine's disk.
+  const disk = await atRest(path.join(dir, 'evidence'));
+  const atRestItem = item(result, 'at-rest')!;
+  t.like(atRestItem, { status: disk.encrypted ? 'ok' : 'warn', figures: { encrypted: disk.encrypted, device: disk.device } });
+  if (!disk.encrypted) t.regex(atRestItem.action!, /LUKS2.*provisioning\.md/);
   const fleet = await Watcher.connect(broker.url, ['casecam/SIM-COUNTER-01/selfcheck']);
   t.teardown(() => fleet.close());
   const [retained] = await fleet.until(() => fleet.messages.length > 0 && fleet.messages, 'the retained selfcheck');
   t.true(retained!.retain);
   t.deepEqual(SelfCheckSchema.parse(JSON.parse(retained!.text)), result);
+});
+
+test('the at-rest item: ok on LVM on LUKS, a warning that names the LUKS set-up on a bare partition or when it cannot be told', async (t) => {
+  const root = await tempDir('selfcheck-at-rest-');
+  const evidence = path.join(root, 'evidence');
+  await mkdir(evidence);
+  const twin = await luksSysfs(root, evidence);
+  t.like(await atRestProbe(evidence, twin.sys), { name: 'at-rest', status: 'ok', detail: 'the evidence directory is on an encrypted device (dm-1 on dm-0 (LUKS2))', figures: { encrypted: true, device: 'dm-1', via: 'dm-0 (LUKS2)' } });
+  await twin.mount('partition');
+  const plain = await atRestProbe(evidence, twin.sys);
+  t.like(plain, { status: 'warn', figures: { encrypted: false, device: 'mmcblk0p3' } });
+  t.regex(plain.detail, /on mmcblk0p3, which is not encrypted/);
+  t.regex(plain.action!, /LUKS2 partition .*docs\/provisioning\.md, "Encryption at rest"/);
+  await twin.mount('none');
+  const unknown = await atRestProbe(evidence, twin.sys);
+  t.like(unknown, { status: 'warn', figures: { encrypted: null, device: null } });
+  t.regex(unknown.detail, /cannot tell/);
+  t.truthy(unknown.action);
 });
 
 async function badConfig(dir: string, extra: Record<string, unknown>): Promise<string> {

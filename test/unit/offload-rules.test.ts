@@ -5,6 +5,7 @@ import { backoffMs } from '../../src/offload/throttle.js';
 import { routineNetworkUp } from '../../src/offload/networks.js';
 import { ready } from '../../src/offload/offload-queue.js';
 import type { OffloadCase } from '../../src/offload/offload-record.js';
+import { caseCategory } from '../../src/export/case-category.js';
 
 test('object keys follow <prefix>/<category>/<unit>/<deviceId>/<caseId>; the receipt index mirrors them', (t) => {
   const k = caseKeyBase({ prefix: 'agency/evidence', category: 'incident', unit: 'Patrol/3', deviceId: 'VAN-07', caseId: '淮交罚〔2018〕86号' });
@@ -13,6 +14,15 @@ test('object keys follow <prefix>/<category>/<unit>/<deviceId>/<caseId>; the rec
   t.is(receiptIndexKey(k), 'agency/evidence/_receipts/incident/Patrol_3/VAN-07/淮交罚〔2018〕86号.json');
   t.is(receiptIndexPrefix('p', { category: 'incident' }), 'p/_receipts/incident/');
   t.like(objectMetadata({ sha256: 'a'.repeat(64), deviceId: 'D', category: 'incident', incident: true, retentionDays: 3650 }), { 'retention-days': '3650', 'legal-hold': 'incident' });
+});
+
+test('a case\'s category: incident when opened by or marked with an incident, else its kind as offload.categories maps it', (t) => {
+  const c = { kind: 'roadside-investigation', openTrigger: { type: 'investigation.started', source: 'mqtt', at: 1 }, markers: [] };
+  t.is(caseCategory(c), 'roadside-investigation');
+  t.is(caseCategory(c, { 'roadside-investigation': 'roadside' }), 'roadside');
+  t.is(caseCategory({ ...c, openTrigger: { ...c.openTrigger, type: 'incident' } }, { 'roadside-investigation': 'roadside' }), 'incident');
+  t.is(caseCategory({ ...c, markers: [{ at: 2, type: 'evidence' }, { at: 3, type: 'incident', note: 'emergency' }] }), 'incident');
+  t.is(caseCategory({ ...c, kind: 'footage-request' }), 'footage-request');
 });
 
 test('backoff doubles from the initial delay, is capped, and is jittered in the upper half', (t) => {
