@@ -12,6 +12,8 @@ export const PROBE_WIDTH = 32;
 export const PROBE_HEIGHT = 24;
 /** Thumbnails per second: media health needs no more. */
 export const PROBE_FPS = 2;
+/** The `level` element's interval: each audio sample covers the 0.5 s before it arrives. */
+export const LEVEL_INTERVAL_MS = 500;
 
 /**
  * Rows of the 32×24 thumbnail left out of the figures: the top third, where the

@@ -14,9 +14,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
-import { PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH } from './health-probe.js';
+import { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH } from './health-probe.js';
 
-export { PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH };
+export { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH };
 
 export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
 
@@ -89,7 +89,7 @@ export const VIDEO_PROBE =
   '! appsink name=vhealth max-buffers=1 drop=true sync=false wait-on-eos=false';
 
 /** Audio RMS and peak per half second, posted on the bus; a pass-through element. */
-export const AUDIO_LEVEL = 'level name=alevel interval=500000000 post-messages=true';
+export const AUDIO_LEVEL = `level name=alevel interval=${LEVEL_INTERVAL_MS * 1_000_000} post-messages=true`;
 /**
  * The encoded video of a channel, teed: one branch to the segmenter, the other to the live
  * branch, which the recording can never wait on. A leaky queue drops when the live side is
