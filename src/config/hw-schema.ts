@@ -11,6 +11,26 @@ export const GpioLineSchema = z.strictObject({
   activeLow: z.boolean().default(false).meta({ description: 'the line reads 0 when active' }),
 });
 
+/** The media alarms (src/quality/media-health.ts): shown on the lamp and buzzer unless configured otherwise. */
+const MEDIA_ALARM_KINDS = ['camera.blocked', 'camera.frozen', 'camera.dark', 'audio.silent', 'audio.clipping'];
+
+export const AlarmSignalSchema = z.strictObject({
+  kinds: z
+    .array(z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/))
+    .max(32)
+    .default(MEDIA_ALARM_KINDS)
+    .meta({ docType: 'alarm kinds', description: 'alarms shown on the lamp and buzzer while raised (default: the media alarms, docs/quality.md); `[]` = none' }),
+  lamp: z
+    .enum(['blink', 'steady'])
+    .default('blink')
+    .meta({ description: '`blink`: while recording with one of them raised, the recording lamp blinks (1 Hz) instead of staying lit; `steady`: the lamp shows recording only. It is never lit while nothing is recorded' }),
+  buzzer: z
+    .enum(['repeat', 'once', 'none'])
+    .default('repeat')
+    .meta({ description: 'two short beeps when one of them is raised, recording or not; `repeat`: again every `repeatSeconds` while any stays raised' }),
+  repeatSeconds: z.number().min(1).max(3600).default(30).meta({ description: 'the period of `buzzer: "repeat"`' }),
+});
+
 export const GpioConfigSchema = z.strictObject({
   board: z
     .string()
@@ -32,6 +52,7 @@ export const GpioConfigSchema = z.strictObject({
     .default('emergency')
     .meta({ description: 'the incident (alarm) kind the incident input raises; live view starts on it when `live.autoStartOn` names it' }),
   incidentHoldMs: z.number().int().min(0).max(10_000).default(500).meta({ description: 'how long the incident input must be held (after the debounce) to count: a bump raises nothing' }),
+  alarms: AlarmSignalSchema.prefault({}).meta({ description: 'which raised alarms the lamp and buzzer show, and how' }),
 });
 
 const BaudSchema = z
@@ -74,5 +95,6 @@ export const SerialConfigSchema = z.strictObject({
 
 export type GpioConfig = z.infer<typeof GpioConfigSchema>;
 export type GpioLineConfig = z.infer<typeof GpioLineSchema>;
+export type AlarmSignalConfig = z.infer<typeof AlarmSignalSchema>;
 export type SerialConfig = z.infer<typeof SerialConfigSchema>;
 export type ScanPattern = z.infer<typeof ScanPatternSchema>;

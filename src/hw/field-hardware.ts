@@ -73,6 +73,7 @@ export class FieldHardware {
         lamp: () => this.output('lamp'),
         buzzer: () => this.output('buzzer'),
         reminderSeconds: gpio.reminderSeconds,
+        alarms: gpio.alarms,
         now: () => clock.now(),
       });
       this.lifecycles.push(this.guarded(this.indicators));
@@ -141,6 +142,7 @@ export class FieldHardware {
       gps: this.gps ? { ...this.gps.counters(), clockOffsetMs: this.gps.clockOffsetMs() ?? null } : undefined,
       scanner: this.scanner ? { serial: this.scanner.line.stats, rejected: this.scanner.rejected } : undefined,
       lampLit: this.indicators?.lampLit,
+      alarmShown: this.indicators?.alarmShown,
     };
   }
 

@@ -1,10 +1,34 @@
 /**
  * Media-health measurements inside the media worker, on what is recorded: no second
  * decode. The video thumbnail comes from the `vhealth` appsink (VIDEO_PROBE in
- * pipeline-template.ts: 32×24 grey at 2 fps); the audio figures from the `level`
+ * pipeline-template.ts: 32×24 grey at 2 fps, of the recorded frame below the
+ * watermark); the audio figures from the `level`
  * element's messages. The worker only measures; thresholds and alarms live in the
  * service (src/quality/media-health.ts), so a config change needs no new worker code.
  */
+
+/** Size of the luma thumbnail the worker measures (media-health.ts): enough for variance and change. */
+export const PROBE_WIDTH = 32;
+export const PROBE_HEIGHT = 24;
+/** Thumbnails per second: media health needs no more. */
+export const PROBE_FPS = 2;
+/** The `level` element's interval: each audio sample covers the 0.5 s before it arrives. */
+export const LEVEL_INTERVAL_MS = 500;
+
+/**
+ * Rows of the 32×24 thumbnail left out of the figures: the top third, where the
+ * watermark is drawn (the thumbnail is taken after the overlay, so the branch shares the
+ * recorded frame instead of making the overlay copy every frame). Its four text lines,
+ * from 25 px down, stay inside rows 1–7 at every size from 160×120 to 1920×1080
+ * (measured on a black image), so neither the ticking clock nor the shaded text box can
+ * hide a frozen, dark or covered image.
+ */
+export const WATERMARK_ROWS = 8;
+
+/** The part of a thumbnail `width` pixels wide that is measured: below the watermark. */
+export function belowWatermark(frame: Uint8Array, width: number): Uint8Array {
+  return frame.subarray(Math.min(frame.length, width * WATERMARK_ROWS));
+}
 
 export interface LumaStats {
   mean: number;

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type * as Gst from 'gstreamer-superficial';
 import type { FromWorker } from './worker-protocol.js';
 import { checkToWorker, runningNs } from './worker-message-check.js';
-import { levelFigures, lumaStats } from './health-probe.js';
+import { PROBE_WIDTH, belowWatermark, levelFigures, lumaStats } from './health-probe.js';
 import { LiveFeed } from './live-feed.js';
 
 const require = createRequire(import.meta.url);
@@ -102,7 +102,7 @@ function pullThumbnails(p: Gst.Pipeline): void {
   let previous: Uint8Array | undefined;
   const onBuffer = (buf: Buffer | null | undefined) => {
     if (!buf || stopping) return;
-    const frame = new Uint8Array(buf);
+    const frame = belowWatermark(new Uint8Array(buf), PROBE_WIDTH);
     send({ type: 'health', video: lumaStats(frame, previous) });
     previous = frame;
     sink.pull(onBuffer);

@@ -7,13 +7,16 @@
  * watermark overlay named `osd`), `${video}` (where the parsed H.264 goes: into the
  * segmenter, and through a closed valve to the live branch, see LIVE_BRANCH),
  * `${gopFrames}`, and the media-health taps `${videoProbe}` (a branch from a tee on the
- * raw video) and `${audioLevel}` (inline on the raw audio). Values are checked so that a config value can never splice extra
+ * raw video after the overlay) and `${audioLevel}` (inline on the raw audio). Values are checked so that a config value can never splice extra
  * elements into the pipeline.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
+import { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH } from './health-probe.js';
+
+export { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH };
 
 export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
 
@@ -66,25 +69,27 @@ export const OSD_ELEMENT =
   'clockoverlay name=osd time-format="%Y-%m-%d %H:%M:%S" halignment=left valignment=top ' +
   'shaded-background=true font-desc="Sans 10" line-alignment=left';
 
-/** Size of the luma thumbnail the worker measures (media-health.ts): enough for variance and change. */
-export const PROBE_WIDTH = 32;
-export const PROBE_HEIGHT = 24;
-/** Thumbnails per second: media health needs no more, and at 2 fps it costs next to nothing. */
-export const PROBE_FPS = 2;
-
 /**
- * The sampled video branch for media health. It hangs off a tee on the raw video, so
- * nothing is decoded twice; the leaky one-buffer queue means it can never hold up the
- * recording branch, and videorate drops all but PROBE_FPS frames before any scaling.
+ * The sampled video branch for media health. It hangs off a tee on the raw video right
+ * after the overlay (`${osd} ! tee name=vtap`), so nothing is decoded twice, and nothing
+ * downstream of the tee writes into the frame: a tee before the overlay made the overlay
+ * copy every whole frame, because the branch held a reference to it. The worker leaves
+ * the watermark's rows out of its figures (health-probe.ts). The leaky one-buffer queue
+ * means the branch can never hold up the recording, and videorate drops all but
+ * PROBE_FPS frames before any scaling (nearest neighbour: only the sampled pixels are
+ * read). The appsink does not wait for its last thumbnail to be pulled before passing
+ * EOS on (wait-on-eos=false): the worker stops pulling when it stops, and an appsink that
+ * waited would hold back the pipeline's EOS (the worker would fall back to tearing it
+ * down, and `gst-launch-1.0 -e` would never finish).
  */
 export const VIDEO_PROBE =
   'queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ' +
   `! videorate drop-only=true max-rate=${PROBE_FPS} ! videoscale method=nearest-neighbour ! videoconvert ` +
   `! video/x-raw,format=GRAY8,width=${PROBE_WIDTH},height=${PROBE_HEIGHT} ` +
-  '! appsink name=vhealth max-buffers=1 drop=true sync=false';
+  '! appsink name=vhealth max-buffers=1 drop=true sync=false wait-on-eos=false';
 
 /** Audio RMS and peak per half second, posted on the bus; a pass-through element. */
-export const AUDIO_LEVEL = 'level name=alevel interval=500000000 post-messages=true';
+export const AUDIO_LEVEL = `level name=alevel interval=${LEVEL_INTERVAL_MS * 1_000_000} post-messages=true`;
 /**
  * The encoded video of a channel, teed: one branch to the segmenter, the other to the live
  * branch, which the recording can never wait on. A leaky queue drops when the live side is

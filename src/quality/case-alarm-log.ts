@@ -20,8 +20,8 @@ import type { Journal } from '../evidence/journal.js';
 export interface CaseAlarmLogDeps {
   bus: Bus;
   log: Logger;
-  /** The journal, once the recorder has opened it. */
-  journal: () => Journal;
+  /** The journal (already open: the composition root opens evidence before building this). */
+  journal: Journal;
   /** IDs of the cases whose window is still running (open or closing). */
   activeCaseIds: () => string[];
   /**
@@ -61,7 +61,7 @@ export class CaseAlarmLog {
         if (raised) return this.append({ state: 'cleared', ...pick(a) }, this.deps.activeCaseIds());
       }),
       bus.on('case.opened', async (c) => {
-        if (this.deps.context) await this.deps.journal().append('case.quality.context', await this.deps.context(), { caseIds: [c.caseId] });
+        if (this.deps.context) await this.deps.journal.append('case.quality.context', await this.deps.context(), { caseIds: [c.caseId] });
         for (const a of this.active.values()) await this.append({ state: 'raised', ...pick(a) }, [c.caseId]);
       }),
     );
@@ -73,7 +73,7 @@ export class CaseAlarmLog {
 
   private async append(entry: CaseAlarmEntry, caseIds: string[]): Promise<void> {
     if (caseIds.length === 0) return;
-    await this.deps.journal().append('case.alarm', { ...entry }, { caseIds });
+    await this.deps.journal.append('case.alarm', { ...entry }, { caseIds });
   }
 }
 

@@ -15,7 +15,7 @@ import type { Logger } from '../core/logger.js';
 import type { MediaHealthSample } from '../core/events.js';
 import { HoldDetector } from './hold-detector.js';
 import type { MediaHealthConfig } from '../config/quality-schema.js';
-import { PROBE_FPS } from '../media/pipeline-template.js';
+import { LEVEL_INTERVAL_MS, PROBE_FPS } from '../media/pipeline-template.js';
 
 type Video = NonNullable<MediaHealthSample['video']>;
 type Audio = NonNullable<MediaHealthSample['audio']>;
@@ -39,10 +39,10 @@ export function channelDetectors(c: MediaHealthConfig): Detector[] {
     hold: new HoldDetector<Video>({ bad, good, holdMs: holdSeconds * 1000, clearMs, onsetMs }),
     message,
   });
-  const audio = (kind: MediaAlarmKind, holdSeconds: number, bad: (a: Audio) => boolean, good: (a: Audio) => boolean, message: string): Detector => ({
+  const audio = (kind: MediaAlarmKind, holdSeconds: number, bad: (a: Audio) => boolean, good: (a: Audio) => boolean, message: string, onsetMs = 0): Detector => ({
     kind,
     on: 'audio',
-    hold: new HoldDetector<Audio>({ bad, good, holdMs: holdSeconds * 1000, clearMs }),
+    hold: new HoldDetector<Audio>({ bad, good, holdMs: holdSeconds * 1000, clearMs, onsetMs }),
     message,
   });
   return [
@@ -50,7 +50,10 @@ export function channelDetectors(c: MediaHealthConfig): Detector[] {
     video('camera.dark', c.darkHoldSeconds, (v) => v.mean < c.darkMaxMean, (v) => v.mean >= c.darkMaxMean + 8, 'image too dark'),
     // The first thumbnail of a run has no change figure: it is neither bad nor good.
     video('camera.frozen', c.frozenHoldSeconds, (v) => v.change !== undefined && v.change < c.frozenMaxChange, (v) => v.change !== undefined && v.change >= c.frozenMaxChange * 2 + 0.1, 'image not changing: camera frozen?', 1000 / PROBE_FPS),
-    audio('audio.silent', c.silentHoldSeconds, (a) => a.rmsDb < c.silentMaxRmsDb, (a) => a.rmsDb >= c.silentMaxRmsDb + 6, 'no sound: microphone dead or muted?'),
+    // A level sample measures the half second before it arrives, and is silent only if all of it was:
+    // the silence began no later than that half second did. (One clipped peak makes a clipping
+    // sample, so that one is dated by its arrival.)
+    audio('audio.silent', c.silentHoldSeconds, (a) => a.rmsDb < c.silentMaxRmsDb, (a) => a.rmsDb >= c.silentMaxRmsDb + 6, 'no sound: microphone dead or muted?', LEVEL_INTERVAL_MS),
     audio('audio.clipping', c.clippingHoldSeconds, (a) => a.peakDb >= c.clippingMinPeakDb, (a) => a.peakDb < c.clippingMinPeakDb - 1, 'sound clipping at full scale'),
   ];
 }

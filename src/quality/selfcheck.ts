@@ -29,7 +29,7 @@ export interface SelfCheckDeps {
   config: SelfCheckConfig;
   evidenceDir: string;
   keyDir: string;
-  journal: () => Journal;
+  journal: Journal;
   channels: () => Array<{ id: string; ok: boolean }>;
   /** Which health samples each channel's template produces. */
   probes: () => Promise<ChannelProbes[]>;
@@ -135,8 +135,7 @@ export class SelfCheck {
     items.push(storage, encrypted, this.clockItem(alarms, ntp, watch.gpsFixes), this.gpsItem(watch.gpsFixes), ...this.uplinkItems(watch.uplink), key);
     const result = SelfCheckSchema.parse({ ok: items.every((i) => i.status !== 'fail'), trigger, startedAt, ts: deps.clock.now(), items });
     this.last = result;
-    await deps
-      .journal()
+    await deps.journal
       .append('selfcheck', { ok: result.ok, trigger, failed: items.filter((i) => i.status === 'fail').map((i) => i.name) })
       .catch((err: unknown) => deps.log.error({ err }, 'self-check not journaled'));
     deps.log[result.ok ? 'info' : 'warn']({ ok: result.ok, failed: items.filter((i) => i.status === 'fail').map((i) => `${i.name}: ${i.detail}`) }, 'self-check done');

@@ -36,7 +36,7 @@ export function qualityLifecycles(d: QualityDeps): Lifecycle[] {
     new CaseAlarmLog({
       bus,
       log,
-      journal: () => d.journal,
+      journal: d.journal,
       activeCaseIds: d.activeCaseIds,
       context: async () => ({
         channels: (await bodies()).map(({ ch, body }) => ({ id: ch.id, template: ch.template, watermark: body.includes('${osd}'), mediaHealth: body.includes('${videoProbe}') })),
@@ -51,7 +51,7 @@ export function qualityLifecycles(d: QualityDeps): Lifecycle[] {
       config: config.selfcheck,
       evidenceDir: d.paths.evidenceDir,
       keyDir: d.paths.keyDir,
-      journal: () => d.journal,
+      journal: d.journal,
       channels: d.channels,
       probes: async () => (await bodies()).map(({ ch, body }) => ({ id: ch.id, video: body.includes('${videoProbe}'), audio: body.includes('${audioLevel}') })),
       gpsDevice: config.serial?.gps?.path,
