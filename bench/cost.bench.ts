@@ -1,5 +1,5 @@
 /**
- * Cost per channel (issue 14): the same live job done three ways in one run, on the
+ * Cost per channel (issue 14): the same live job done four ways in one run, on the
  * identical input (a clip made here and replayed at its real rate, looped), measured
  * from outside as whole process trees through /proc (every child included):
  * - casecam: `casecam run --config` with N channels of the `replay` template, one media
@@ -12,7 +12,7 @@
  *   lines (x264's option string in the files is identical to gst-launch's).
  * For each N: CPU-s over a steady window after a warm-up, CPU-s from spawn (start-up
  * included), total RSS of all processes, the largest peak RSS of one, start to first
- * segment, and the ratios to gst-launch and ffmpeg. The three run one after the other
+ * segment, and the ratios to gst-launch and ffmpeg. The four run one after the other
  * (never together), so each has the machine's spare CPU; the load average is printed
  * with each N because a shared machine makes every figure noisy.
  *

@@ -1,8 +1,8 @@
 /**
  * Media worker host: a child process that runs the pipelines of several channels
  * (`supervisor.channelsPerWorker` > 1), one ChannelRunner each, so they share one Node
- * runtime and one copy of GStreamer (about 40 MB RSS less per channel: bench/README.md
- * "cost").
+ * runtime and one copy of GStreamer's libraries (each channel after the first adds about
+ * 30 MB RSS instead of a 130 MB process: bench/README.md "cost").
  *
  * The messages are the media worker's own (worker-protocol.ts), each wrapped with its
  * channel: `{ch, msg}` both ways, plus `{ch, exit}` when a channel's runner has ended (a
