@@ -1,19 +1,23 @@
 /**
- * Cost per channel (issue 14): the same live job done three ways in one run, on the
+ * Cost per channel (issue 14): the same live job done four ways in one run, on the
  * identical input (a clip made here and replayed at its real rate, looped), measured
  * from outside as whole process trees through /proc (every child included):
- * - casecam: `casecam run --config` with N channels of the `replay` template;
+ * - casecam: `casecam run --config` with N channels of the `replay` template, one media
+ *   worker process per channel (the default);
+ * - casecamShared: the same with `supervisor.channelsPerWorker` = COST_SHARE (default 4):
+ *   up to that many channels' pipelines in one worker process;
  * - gst-launch-1.0: N processes running the identical pipeline (same OSD text);
  * - ffmpeg: N segment recorders (`-re -stream_loop -1 … -f segment`), x264 ultrafast,
- *   zerolatency, the same bitrate, GOP and segment length, the same watermark lines.
+ *   zerolatency, the same bitrate and VBV, GOP and segment length, the same watermark
+ *   lines (x264's option string in the files is identical to gst-launch's).
  * For each N: CPU-s over a steady window after a warm-up, CPU-s from spawn (start-up
  * included), total RSS of all processes, the largest peak RSS of one, start to first
- * segment, and the ratios to gst-launch and ffmpeg. The three run one after the other
+ * segment, and the ratios to gst-launch and ffmpeg. The four run one after the other
  * (never together), so each has the machine's spare CPU; the load average is printed
  * with each N because a shared machine makes every figure noisy.
  *
  * Parameters (environment): COST_N (default "1,2,4"), COST_SECONDS (steady window,
- * default 20), COST_WARMUP_SECONDS (default 5).
+ * default 20), COST_WARMUP_SECONDS (default 5), COST_SHARE (default 4).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
@@ -41,7 +45,7 @@ const BITRATE_KBPS = 800;
 const DEVICE = 'BENCH-1';
 
 interface Way {
-  name: 'casecam' | 'gstLaunch' | 'ffmpeg';
+  name: 'casecam' | 'casecamShared' | 'gstLaunch' | 'ffmpeg';
   /** Starts the N-channel job; returns the root processes and the directories segments land in. */
   start: (n: number, dir: string) => Promise<{ roots: ChildProcess[]; segmentDirs: string[]; logTimes?: Map<string, number> }>;
 }
@@ -129,22 +133,24 @@ export default async function costBench(): Promise<Record<string, unknown>> {
   await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-r', String(FPS), '-i', clip, '-c', 'copy', clipMkv]);
 
   const channelParams = { file: clip, fps: FPS, bitrate: BITRATE_KBPS };
-  const configFor = (n: number, dataDir: string) =>
+  const share = Number(process.env.COST_SHARE ?? 4);
+  const configFor = (n: number, dataDir: string, channelsPerWorker = 1) =>
     parseConfig({
       deviceId: DEVICE,
       kind: 'counter',
       channels: Array.from({ length: n }, (_, i) => ({ id: `cam${i + 1}`, template: 'replay', params: channelParams })),
       mqtt: { embeddedPort: 0 },
+      supervisor: { channelsPerWorker },
       paths: { dataDir },
     });
   const defaults = configFor(1, base).recording;
   const gopFrames = Math.max(1, Math.round(FPS * defaults.gopSeconds));
   const lines = osdText({ deviceId: DEVICE, caseIds: [] }).trim().split('\n');
 
-  const casecam: Way = {
-    name: 'casecam',
+  const casecamWay = (name: 'casecam' | 'casecamShared', channelsPerWorker: number): Way => ({
+    name,
     async start(n, dir) {
-      const config = configFor(n, dir);
+      const config = configFor(n, dir, Math.min(channelsPerWorker, n));
       const file = path.join(dir, 'config.json');
       await writeFile(file, JSON.stringify({ ...config, paths: { dataDir: dir } }));
       const child = spawn(process.execPath, [MAIN, 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -165,7 +171,9 @@ export default async function costBench(): Promise<Record<string, unknown>> {
       });
       return { roots: [child], segmentDirs: [path.join(dir, 'ring')], logTimes };
     },
-  };
+  });
+  const casecam = casecamWay('casecam', 1);
+  const casecamShared = casecamWay('casecamShared', share);
 
   const tpl = await loadTemplate('replay');
   const gstLaunch: Way = {
@@ -200,7 +208,10 @@ export default async function costBench(): Promise<Record<string, unknown>> {
         await mkdir(out);
         const args = ['-nostdin', '-v', 'error', '-re', '-stream_loop', '-1', '-i', clipMkv,
           '-vf', `drawtext=textfile=${osdFile}:x=4:y=4:fontsize=13:box=1:boxcolor=black@0.5:fontcolor=white`,
-          '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', `${BITRATE_KBPS}k`, '-g', String(gopFrames),
+          // x264enc's rate control is CBR with a VBV of vbv-buf-capacity (600 ms): the same
+          // here, so both write the identical x264 option string (in each file's SEI).
+          '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', `${BITRATE_KBPS}k`,
+          '-maxrate', `${BITRATE_KBPS}k`, '-bufsize', `${Math.round(BITRATE_KBPS * 0.6)}k`, '-g', String(gopFrames),
           '-an', '-f', 'segment', '-segment_time', String(defaults.segmentSeconds), '-segment_format', 'matroska', path.join(out, 'x_%05d.mkv')];
         roots.push(spawn('ffmpeg', args, { stdio: 'ignore' }));
         segmentDirs.push(out);
@@ -214,7 +225,7 @@ export default async function costBench(): Promise<Record<string, unknown>> {
     const load = loadavg().map((x) => round(x, 1));
     const row: Record<string, unknown> = { loadAverageAtStart: load };
     const figures: Partial<Record<Way['name'], Figures>> = {};
-    for (const way of [casecam, gstLaunch, ffmpeg]) {
+    for (const way of [casecam, casecamShared, gstLaunch, ffmpeg]) {
       progress(`N=${n} ${way.name}: warm-up ${warmup} s, then ${seconds} s (load ${load.join(' ')})`);
       try {
         figures[way.name] = await measure(way, n, base, seconds, warmup);
@@ -223,19 +234,21 @@ export default async function costBench(): Promise<Record<string, unknown>> {
         row[way.name] = { error: err instanceof Error ? err.message : String(err) };
       }
     }
-    const c = figures.casecam;
     const g = figures.gstLaunch;
     const f = figures.ffmpeg;
-    if (c && g) {
-      row.cpuRatioToGstLaunch = round(c.cpuSecondsSteady / g.cpuSecondsSteady, 3);
-      row.rssRatioToGstLaunch = round(c.totalRssMb / g.totalRssMb, 3);
-      row.rssTargetMb = round(1.3 * g.totalRssMb + 60, 1);
-      row.pssRatioToGstLaunch = round(c.totalPssMb / g.totalPssMb, 3);
-    }
-    if (c && f) {
-      row.cpuRatioToFfmpeg = round(c.cpuSecondsSteady / f.cpuSecondsSteady, 3);
-      row.rssRatioToFfmpeg = round(c.totalRssMb / f.totalRssMb, 3);
-    }
+    if (g) row.rssTargetMb = round(1.3 * g.totalRssMb + 60, 1);
+    const ratios = (c: Figures | undefined) => ({
+      ...(c && g
+        ? {
+            cpuRatioToGstLaunch: round(c.cpuSecondsSteady / g.cpuSecondsSteady, 3),
+            rssRatioToGstLaunch: round(c.totalRssMb / g.totalRssMb, 3),
+            pssRatioToGstLaunch: round(c.totalPssMb / g.totalPssMb, 3),
+          }
+        : {}),
+      ...(c && f ? { cpuRatioToFfmpeg: round(c.cpuSecondsSteady / f.cpuSecondsSteady, 3), rssRatioToFfmpeg: round(c.totalRssMb / f.totalRssMb, 3) } : {}),
+    });
+    Object.assign(row, ratios(figures.casecam));
+    row.casecamSharedRatios = ratios(figures.casecamShared);
     if (g && f) row.gstLaunchCpuRatioToFfmpeg = round(g.cpuSecondsSteady / f.cpuSecondsSteady, 3);
     row.loadAverageAtEnd = loadavg().map((x) => round(x, 1));
     curve[`N${n}`] = row;
@@ -243,6 +256,7 @@ export default async function costBench(): Promise<Record<string, unknown>> {
   return {
     input: `replayed clip ${WIDTH}x${HEIGHT} ${FPS} fps, x264 ultrafast zerolatency ${BITRATE_KBPS} kbit/s, GOP ${gopFrames}, ${defaults.segmentSeconds} s Matroska segments, video only`,
     steadySeconds: seconds,
+    casecamSharedChannelsPerWorker: share,
     warmupSeconds: warmup,
     curve,
     targetsAtN4: { rss: '≤ 1.3 × gst-launch total + 60 MB', cpuRatioToGstLaunch: '≤ 1.03', cpuRatioToFfmpeg: '≤ 0.85' },

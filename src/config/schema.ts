@@ -69,6 +69,16 @@ export const SupervisorSchema = z.strictObject({
   restartInitialMs: z.number().int().min(10).max(60_000).default(200).meta({ description: 'first restart delay of a failed media worker' }),
   restartMaxMs: z.number().int().min(100).max(300_000).default(10_000).meta({ description: 'restart delay cap' }),
   stallSeconds: z.number().min(2).max(600).default(10).meta({ description: 'a worker with no segment for this long is restarted' }),
+  channelsPerWorker: z
+    .number()
+    .int()
+    .min(1)
+    .max(8)
+    .default(1)
+    .meta({
+      description:
+        'channels whose pipelines share one media worker process: 1 isolates every channel; more: each channel after the first adds about 30 MB RSS instead of a 130 MB process, but a crash of that process stops all its channels until it restarts ([architecture.md](architecture.md))',
+    }),
 });
 
 export const ConfigSchema = z.strictObject({

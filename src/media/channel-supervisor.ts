@@ -9,7 +9,7 @@
  * last write).
  */
 import { wallTime } from './wall-time.js';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Bus } from '../core/bus.js';
@@ -19,6 +19,7 @@ import { FromWorkerSchema, type ToWorker } from './worker-protocol.js';
 import { parseSegmentFileName, type RingSegment } from '../core/segment.js';
 import { pidFilePath, removePidFile, writePidFile } from './worker-pidfile.js';
 import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
+import type { WorkerHandle } from './worker-handle.js';
 
 export interface SupervisorSettings {
   restartInitialMs: number;
@@ -33,6 +34,8 @@ export interface ChannelSupervisorDeps {
   /** Builds the pipeline description for a run, given its splitmuxsink location pattern. */
   buildPipeline: (location: string) => string;
   workerPath: string;
+  /** Runs the channel in a shared worker process instead of forking `workerPath` (media/shared-worker.ts). */
+  launch?: () => WorkerHandle;
   settings: SupervisorSettings;
   bus: Bus;
   clock: Clock;
@@ -45,7 +48,7 @@ export interface ChannelSupervisorDeps {
 const HEALTHY_AFTER_MS = 30_000;
 
 export class ChannelSupervisor {
-  private child: ChildProcess | undefined;
+  private child: WorkerHandle | undefined;
   private stopping = false;
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -145,7 +148,7 @@ export class ChannelSupervisor {
       this.onExit(null, null);
       return;
     }
-    const child = fork(deps.workerPath, [], { execArgv: WORKER_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = deps.launch?.() ?? fork(deps.workerPath, [], { execArgv: WORKER_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     // So the next start finds this worker if the service dies without stopping it.
     const pidFile = pidFilePath(deps.ringDir, deps.channel);

@@ -1,6 +1,7 @@
 /**
  * The capture side: case sessions (claims on the ring), retention under the storage
- * budget, one supervised media worker per channel (the watermark driver is built beside
+ * budget, a supervised media worker per channel, or per `supervisor.channelsPerWorker`
+ * channels sharing one process (the watermark driver is built beside
  * the field hardware, whose GPS it shows). Built on an
  * opened evidence core; every pipeline template is rendered before anything starts, so a
  * bad template or parameter fails the start clearly instead of looping restarts.
@@ -12,6 +13,7 @@ import type { Logger } from '../core/logger.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Config, ResolvedPaths } from '../config/schema.js';
 import { ChannelSupervisor } from '../media/channel-supervisor.js';
+import { SharedWorker } from '../media/shared-worker.js';
 import { loadTemplate, renderTemplate } from '../media/pipeline-template.js';
 import { checkPipelines } from '../media/pipeline-check.js';
 import { CaseSessions } from '../recording/case-sessions.js';
@@ -20,6 +22,7 @@ import { Retention } from '../evidence/retention.js';
 import type { EvidenceCore } from './open-evidence.js';
 
 export const WORKER_PATH = fileURLToPath(new URL('../media/media-worker.js', import.meta.url));
+const HOST_PATH = fileURLToPath(new URL('../media/media-worker-host.js', import.meta.url));
 
 export interface Capture {
   sessions: CaseSessions;
@@ -104,14 +107,23 @@ export function buildCapture(deps: {
     preRecordSeconds: rec.preRecordSeconds,
     segmentSeconds: rec.segmentSeconds,
   });
+  const perWorker = config.supervisor.channelsPerWorker;
+  const hosts: SharedWorker[] = [];
+  if (perWorker > 1) {
+    for (let i = 0; i < config.channels.length; i += perWorker) {
+      hosts.push(new SharedWorker({ hostPath: HOST_PATH, channels: Math.min(perWorker, config.channels.length - i), log }));
+    }
+  }
   const supervisors = config.channels.map((ch, i) => {
     const lastEnd = recovery.lastEndByChannel[ch.id];
+    const host = hosts[Math.floor(i / perWorker)];
     return new ChannelSupervisor({
       channel: ch.id,
       fps: ch.fps,
       ringDir: paths.ringDir,
       buildPipeline: deps.pipelines[i]!,
       workerPath: WORKER_PATH,
+      launch: host && (() => host.launch(ch.id)),
       settings: config.supervisor,
       bus,
       clock,
