@@ -19,6 +19,7 @@ import { FromWorkerSchema, type ToWorker } from './worker-protocol.js';
 import { parseSegmentFileName, type RingSegment } from '../core/segment.js';
 import { pidFilePath, removePidFile, writePidFile } from './worker-pidfile.js';
 import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
+import { workerEnv } from './parent-watch.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 export interface SupervisorSettings {
@@ -148,7 +149,7 @@ export class ChannelSupervisor {
       this.onExit(null, null);
       return;
     }
-    const child = deps.launch?.() ?? fork(deps.workerPath, [], { execArgv: WORKER_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = deps.launch?.() ?? fork(deps.workerPath, [], { execArgv: WORKER_EXEC_ARGV, env: workerEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     // So the next start finds this worker if the service dies without stopping it.
     const pidFile = pidFilePath(deps.ringDir, deps.channel);

@@ -13,6 +13,7 @@
  */
 import { ChannelRunner, type RunnerPort } from './channel-runner.js';
 import { checkToWorker } from './worker-message-check.js';
+import { watchParent } from './parent-watch.js';
 
 const runners = new Map<string, ChannelRunner>();
 let leaving = false;
@@ -50,8 +51,7 @@ function leave(): void {
   for (const runner of runners.values()) runner.stop();
 }
 
-process.on('disconnect', leave);
-process.on('SIGTERM', leave);
+watchParent(leave);
 process.on('SIGINT', () => {
   /* the service decides; a terminal Ctrl-C reaches the whole group */
 });

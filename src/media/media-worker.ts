@@ -9,6 +9,7 @@
  */
 import { ChannelRunner } from './channel-runner.js';
 import { checkToWorker } from './worker-message-check.js';
+import { watchParent } from './parent-watch.js';
 
 const runner = new ChannelRunner({
   send: (msg, done) => process.send?.(msg, undefined, {}, done),
@@ -21,9 +22,8 @@ process.on('message', (raw: unknown) => {
   if (msg) runner.handle(msg);
 });
 
-// The service died or closed the channel: finish the open segment and leave.
-process.on('disconnect', () => runner.stop());
-process.on('SIGTERM', () => runner.stop());
+// The service died or closed the channel: finish the open segment and leave (parent-watch.ts).
+watchParent(() => runner.stop());
 process.on('SIGINT', () => {
   /* the service decides; a terminal Ctrl-C reaches the whole group */
 });

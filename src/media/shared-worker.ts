@@ -9,6 +9,7 @@
  * first channel that needs it and let go (disconnected, so it exits) once no channel
  * runs in it; a channel started later gets a new process.
  */
+import { workerEnv } from './parent-watch.js';
 import { EventEmitter } from 'node:events';
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../core/logger.js';
@@ -40,7 +41,7 @@ export class SharedWorker {
   }
 
   private fork(): ChildProcess {
-    const env = { ...process.env, UV_THREADPOOL_SIZE: threadPoolFor(this.opts.channels) };
+    const env = workerEnv({ UV_THREADPOOL_SIZE: threadPoolFor(this.opts.channels) });
     const proc = fork(this.opts.hostPath, [], { execArgv: WORKER_EXEC_ARGV, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.proc = proc;
     const mine = () => [...this.handles.values()].filter((h) => h.proc === proc);

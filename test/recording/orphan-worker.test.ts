@@ -1,0 +1,45 @@
+/**
+ * A media worker never outlives its service, even when its IPC channel does not close
+ * (another process holds the service's end): it notices the re-parenting and exits.
+ * Before parent-watch.ts such workers ran on for an hour and hung the test run.
+ */
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/test-config.js';
+
+const PARENT = fileURLToPath(new URL('../helpers/leaky-parent.js', import.meta.url));
+const WORKERS = ['media-worker.js', 'media-worker-host.js'].map((f) => fileURLToPath(new URL(`../../src/media/${f}`, import.meta.url)));
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+for (const workerPath of WORKERS) {
+  test(`${workerPath.split('/').pop()}: the service killed, the channel held open elsewhere: the worker exits`, async (t) => {
+    const parent = spawn(process.execPath, [PARENT, workerPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      parent.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
+      });
+      parent.once('exit', () => reject(new Error('the parent exited before starting its worker')));
+    });
+    const { worker, holder } = JSON.parse(line) as { worker: number; holder: number };
+    t.teardown(() => {
+      for (const pid of [worker, holder]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    });
+    // Killed at once, while the worker may still be loading: it must still know its service.
+    t.true(alive(worker), 'the worker runs');
+    parent.kill('SIGKILL');
+    await waitFor(() => !alive(worker) || undefined, 30_000, `worker ${worker} to exit after its service was killed`);
+    t.false(alive(worker));
+    t.true(alive(holder), 'the channel was still held open: no disconnect told the worker');
+  });
+}
