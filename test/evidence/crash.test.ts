@@ -4,6 +4,7 @@
  * again into a bundle that verifies.
  */
 import test from 'ava';
+import { processAlive } from '../helpers/process-alive.js';
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,14 +17,6 @@ import { silentLogger } from '../../src/core/logger.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/seal-crash-child.js', import.meta.url));
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('kill -9 during sealing: recovery files the segment under its case; the store verifies and exports', async (t) => {
   const data = path.join(await tempDir('casecam-sealcrash-'), 'data');
@@ -40,7 +33,7 @@ test('kill -9 during sealing: recovery files the segment under its case; the sto
   child.kill('SIGKILL');
   t.is(await exited, 'SIGKILL');
   // The media workers notice the lost service and finish their segment on their own.
-  await waitFor(() => msg.workers.every((p) => !alive(p)), 10_000, 'orphaned media workers to exit');
+  await waitFor(() => msg.workers.every((p) => !processAlive(p)), 10_000, 'orphaned media workers to exit');
 
   // The moment of the crash: durable in evidence, not in the index.
   await access(path.join(data, 'evidence', msg.file));

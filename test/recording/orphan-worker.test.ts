@@ -4,6 +4,7 @@
  * Before parent-watch.ts such workers ran on for an hour and hung the test run.
  */
 import test from 'ava';
+import { processAlive } from '../helpers/process-alive.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/test-config.js';
@@ -11,14 +12,6 @@ import { waitFor } from '../helpers/test-config.js';
 const PARENT = fileURLToPath(new URL('../helpers/leaky-parent.js', import.meta.url));
 const WORKERS = ['media-worker.js', 'media-worker-host.js'].map((f) => fileURLToPath(new URL(`../../src/media/${f}`, import.meta.url)));
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 for (const workerPath of WORKERS) {
   test(`${workerPath.split('/').pop()}: the service killed, the channel held open elsewhere: the worker exits`, async (t) => {
@@ -33,13 +26,13 @@ for (const workerPath of WORKERS) {
     });
     const { worker, holder } = JSON.parse(line) as { worker: number; holder: number };
     t.teardown(() => {
-      for (const pid of [worker, holder]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of [worker, holder]) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
     });
     // Killed at once, while the worker may still be loading: it must still know its service.
-    t.true(alive(worker), 'the worker runs');
+    t.true(processAlive(worker), 'the worker runs');
     parent.kill('SIGKILL');
-    await waitFor(() => !alive(worker) || undefined, 30_000, `worker ${worker} to exit after its service was killed`);
-    t.false(alive(worker));
-    t.true(alive(holder), 'the channel was still held open: no disconnect told the worker');
+    await waitFor(() => !processAlive(worker) || undefined, 30_000, `worker ${worker} to exit after its service was killed`);
+    t.false(processAlive(worker));
+    t.true(processAlive(holder), 'the channel was still held open: no disconnect told the worker');
   });
 }
