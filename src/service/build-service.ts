@@ -37,7 +37,7 @@ import type { Uplink } from '../uplink/uplink.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { openEvidence } from './open-evidence.js';
 import { buildCapture, channelPipelines } from './build-capture.js';
-import { buildReporting, type UplinkOptions } from './build-uplink.js';
+import type { UplinkOptions } from './build-uplink.js';
 import type { OffloadService } from '../offload/offload-service.js';
 import { qualityLifecycles } from '../quality/wire-quality.js';
 
@@ -87,7 +87,12 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
   const clock = options.clock ?? systemClock;
   const bus = new Bus(log);
   const paths = resolvePaths(config);
-  // Render every template before touching anything, so a bad config fails clearly at start.
+  // The reporting modules (MQTT client, embedded broker) load while the pipeline check (a
+  // child process) is awaited, not at import (bench/README.md, startup). Every template is
+  // checked before the data directory is touched, so a bad config fails clearly and writes nothing.
+  const reportingModule = options.uplink ? import('./build-uplink.js') : undefined;
+  // Settled at once, so a failed start never leaves it as an unhandled rejection.
+  reportingModule?.catch(() => undefined);
   const pipelines = await channelPipelines(config, log);
   const evidence = await openEvidence({ config, paths, bus, clock, log });
   const { store, journal } = evidence;
@@ -118,7 +123,7 @@ export async function buildService(config: Config, options: ServiceOptions): Pro
         live: () => live.streams(),
       });
     const reporting = options.uplink
-      ? await buildReporting(options.uplink, {
+      ? await (await reportingModule!).buildReporting(options.uplink, {
           config,
           bus,
           clock,
