@@ -6,7 +6,7 @@
  *   segments are) until the receiver has decoded it (median, p95; target median ≤ 500 ms
  *   with SRT latency 50 ms on loopback)
  * - liveCpuFraction: CPU of the service with one channel streaming live (main process,
- *   media worker, live sender) ÷ the same channel recording without live, minus 1
+ *   media worker with its live sender pipeline) ÷ the same channel recording without live, minus 1
  *   (target ≤ 0.10: no second encode)
  * The channel is the test template at its defaults (640×360, 25 fps).
  */
@@ -64,7 +64,7 @@ async function tsPtsOffsetSeconds(): Promise<number> {
 }
 
 function treeCpuSeconds(root: number, except: number[]): number {
-  // The service, its media worker and (while live) the worker's live sender; not the receiver.
+  // The service and its media worker (with, while live, its sender pipeline); not the receiver.
   const pids = [root];
   for (let i = 0; i < pids.length; i++) {
     for (const entry of readdirSync('/proc')) {

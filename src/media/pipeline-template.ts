@@ -7,7 +7,8 @@
  * watermark overlay named `osd`), `${video}` (where the parsed H.264 goes: into the
  * segmenter, and through a closed valve to the live branch, see LIVE_BRANCH),
  * `${gopFrames}`, and the media-health taps `${videoProbe}` (a branch from a tee on the
- * raw video after the overlay) and `${audioLevel}` (inline on the raw audio). Values are checked so that a config value can never splice extra
+ * raw video after the overlay), `${audioLevel}` (inline on the raw audio) and `${liveAudio}`
+ * (inline on the raw audio after it: the live stream's AAC, live-audio.ts). Values are checked so that a config value can never splice extra
  * elements into the pipeline.
  */
 import { readFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH } from './health-probe.js';
+import { LIVE_AUDIO } from './live-audio.js';
 
 export { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH };
 
@@ -25,7 +27,7 @@ const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
 /** The ring location is quoted in the pipeline: white space is fine, nothing that ends or escapes the quotes. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const SAFE_LOCATION = /^[^"\\\u0000-\u001f\u007f]{1,4096}$/;
-const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel']);
+const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel', 'liveAudio']);
 
 export interface TemplateInput {
   template: string;
@@ -123,6 +125,7 @@ export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): strin
   values.videoProbe = VIDEO_PROBE;
   values.audioLevel = AUDIO_LEVEL;
   values.video = LIVE_BRANCH;
+  values.liveAudio = LIVE_AUDIO;
   return tpl.body.replace(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, key: string) => {
     const v = values[key];
     if (v === undefined) throw new CasecamError('bad-config', `pipeline ${tpl.name}: template uses \${${key}} but declares no such parameter`);
