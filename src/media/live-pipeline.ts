@@ -1,7 +1,7 @@
 /**
  * Live sender: the pipeline, inside the media worker, that sends one channel's live stream
- * to a receiver. It is a pipeline of its own with its own bus (appsrc → srtsink, or appsrc
- * → tsdemux → flvmux → rtmp2sink), built on each live start and torn down on stop or
+ * to a receiver. It is a pipeline of its own with its own bus (appsrc → tsparse → srtsink,
+ * or appsrc → tsdemux → flvmux → rtmp2sink), built on each live start and torn down on stop or
  * error, so a receiver that is unreachable, refuses, or goes away ends this pipeline and
  * never touches the recording's.
  *
@@ -54,7 +54,10 @@ const SOURCE =
  * only when the channel streams audio (flvmux would otherwise wait on an empty pad).
  */
 export function senderDescription(protocol: 'srt' | 'rtmp', audio: boolean): string {
-  if (protocol === 'srt') return `${SOURCE} ! srtsink name=out sync=false`;
+  // SRT carries 1316-byte messages (7 TS packets): a larger buffer, e.g. a keyframe's,
+  // is silently dropped. The live muxer makes 42-packet buffers (fewer crossings into
+  // JavaScript, pipeline-template.ts): tsparse cuts them back to 7.
+  if (protocol === 'srt') return `${SOURCE} ! tsparse alignment=7 ! srtsink name=out sync=false`;
   const audioBranch = audio ? ' demux. ! aacparse ! queue ! flv.' : '';
   return `${SOURCE} ! tsdemux name=demux demux. ! h264parse ! queue ! flvmux name=flv streamable=true ! rtmp2sink name=out sync=false${audioBranch}`;
 }

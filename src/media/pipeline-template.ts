@@ -99,13 +99,14 @@ export const AUDIO_LEVEL = `level name=alevel interval=${LEVEL_INTERVAL_MS * 1_0
  * the appsink is bounded, drops old buffers and does not hold up the pipeline's start
  * (async=false). h264parse there repeats SPS/PPS at every keyframe for a viewer that joins
  * late, and makes the byte-stream MPEG-TS needs whatever the segmenter takes.
- * `alignment=7` (7 TS packets per buffer, 1316 bytes) is what SRT carries: without it
- * every keyframe is silently dropped.
+ * `alignment=42` (42 TS packets per buffer, about 8 KB): each buffer crosses into JavaScript
+ * on its way to the live sender, so fewer, larger ones cost less; the sender cuts them to
+ * the 7 packets (1316 bytes) SRT carries (live-pipeline.ts).
  */
 export const LIVE_BRANCH =
   'tee name=videotee ! queue ! mux.video ' +
   'videotee. ! queue name=livequeue leaky=downstream max-size-buffers=200 max-size-bytes=0 max-size-time=0 ' +
-  '! valve name=livevalve drop=true drop-mode=forward-sticky-events ! h264parse config-interval=-1 ! mpegtsmux name=livemux alignment=7 ' +
+  '! valve name=livevalve drop=true drop-mode=forward-sticky-events ! h264parse config-interval=-1 ! mpegtsmux name=livemux alignment=42 ' +
   '! appsink name=livesink async=false sync=false drop=true max-buffers=400';
 
 export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): string {
