@@ -101,13 +101,14 @@ export const AUDIO_LEVEL = `level name=alevel interval=${LEVEL_INTERVAL_MS * 1_0
  * late, and makes the byte-stream MPEG-TS needs whatever the segmenter takes.
  * `alignment=42` (42 TS packets per buffer, about 8 KB): each buffer crosses into JavaScript
  * on its way to the live sender, so fewer, larger ones cost less; the sender cuts them to
- * the 7 packets (1316 bytes) SRT carries (live-pipeline.ts).
+ * the 7 packets (1316 bytes) SRT carries (live-pipeline.ts). 64 such buffers in the
+ * appsink are ~4 s at 800 kbit/s: the most a slow pull can lag the viewer behind.
  */
 export const LIVE_BRANCH =
   'tee name=videotee ! queue ! mux.video ' +
   'videotee. ! queue name=livequeue leaky=downstream max-size-buffers=200 max-size-bytes=0 max-size-time=0 ' +
   '! valve name=livevalve drop=true drop-mode=forward-sticky-events ! h264parse config-interval=-1 ! mpegtsmux name=livemux alignment=42 ' +
-  '! appsink name=livesink async=false sync=false drop=true max-buffers=400';
+  '! appsink name=livesink async=false sync=false drop=true max-buffers=64';
 
 export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): string {
   const values: Record<string, string> = { ...tpl.defaults };
