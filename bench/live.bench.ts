@@ -6,7 +6,7 @@
  *   segments are) until the receiver has decoded it (median, p95; target median ≤ 500 ms
  *   with SRT latency 50 ms on loopback)
  * - liveCpuFraction: CPU of the service with one channel streaming live (main process,
- *   media worker, live sender) ÷ the same channel recording without live, minus 1
+ *   media worker with its live sender pipeline) ÷ the same channel recording without live, minus 1
  *   (target ≤ 0.10: no second encode)
  * The channel is the test template at its defaults (640×360, 25 fps).
  */
@@ -63,21 +63,38 @@ async function tsPtsOffsetSeconds(): Promise<number> {
   return Number(stdout.trim().split('\n')[0]);
 }
 
-function treeCpuSeconds(root: number, except: number[]): number {
-  // The service, its media worker and (while live) the worker's live sender; not the receiver.
+/** CPU seconds of each process in the tree under `root`, by pid. */
+function treeCpu(root: number): Map<number, number> {
+  // The service and its media worker (with, while live, its sender pipeline). Receivers
+  // (ffmpeg) are children too: only service processes (node) are counted, so a receiver
+  // killed between two samples cannot make a window's figure negative.
   const pids = [root];
   for (let i = 0; i < pids.length; i++) {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pids[i] && !except.includes(Number(entry))) pids.push(Number(entry));
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pids[i]) pids.push(Number(entry));
       } catch {
         /* gone */
       }
     }
   }
-  return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const node = pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
+    } catch {
+      return false;
+    }
+  });
+  return new Map(node.map((pid) => [pid, cpuSeconds(pid)]));
+}
+
+/** CPU the tree used from `before` to now, per process present at both ends. */
+function cpuSince(root: number, before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, cpu] of treeCpu(root)) if (before.has(pid)) sum += cpu - before.get(pid)!;
+  return sum;
 }
 
 async function startService(): Promise<{ service: Service; wallBase: Promise<number> }> {
@@ -118,17 +135,17 @@ export default async function bench(): Promise<Record<string, unknown>> {
     }
 
     const pid = process.pid;
-    const idleBefore = treeCpuSeconds(pid, []);
+    const idleBefore = treeCpu(pid);
     await sleep(CPU_SECONDS * 1000);
-    const recordingCpu = treeCpuSeconds(pid, []) - idleBefore;
+    const recordingCpu = cpuSince(pid, idleBefore);
     const port = await freePort();
     const ff = receiver(port, () => undefined);
     await sleep(500);
     service.live.startLive({ url: `srt://127.0.0.1:${port}`, reason: 'bench' });
     await sleep(3000);
-    const liveBefore = treeCpuSeconds(pid, [ff.pid!]);
+    const liveBefore = treeCpu(pid);
     await sleep(CPU_SECONDS * 1000);
-    const liveCpu = treeCpuSeconds(pid, [ff.pid!]) - liveBefore;
+    const liveCpu = cpuSince(pid, liveBefore);
     service.live.stopLive({});
     ff.kill('SIGKILL');
     progress(`CPU ${CPU_SECONDS} s: recording ${recordingCpu.toFixed(2)} s, recording + live ${liveCpu.toFixed(2)} s`);

@@ -7,7 +7,8 @@
  * watermark overlay named `osd`), `${video}` (where the parsed H.264 goes: into the
  * segmenter, and through a closed valve to the live branch, see LIVE_BRANCH),
  * `${gopFrames}`, and the media-health taps `${videoProbe}` (a branch from a tee on the
- * raw video after the overlay) and `${audioLevel}` (inline on the raw audio). Values are checked so that a config value can never splice extra
+ * raw video after the overlay), `${audioLevel}` (inline on the raw audio) and `${liveAudio}`
+ * (inline on the raw audio after it: the live stream's AAC, live-audio.ts). Values are checked so that a config value can never splice extra
  * elements into the pipeline.
  */
 import { readFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CasecamError, errorMessage } from '../core/errors.js';
 import { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH } from './health-probe.js';
+import { LIVE_AUDIO } from './live-audio.js';
 
 export { LEVEL_INTERVAL_MS, PROBE_FPS, PROBE_HEIGHT, PROBE_WIDTH };
 
@@ -25,7 +27,7 @@ const SAFE_VALUE = /^[^\s!"'\\`]{1,512}$/;
 /** The ring location is quoted in the pipeline: white space is fine, nothing that ends or escapes the quotes. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const SAFE_LOCATION = /^[^"\\\u0000-\u001f\u007f]{1,4096}$/;
-const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel']);
+const SYSTEM_PARAMS = new Set(['segmenter', 'osd', 'video', 'gopFrames', 'location', 'segmentNs', 'videoProbe', 'audioLevel', 'liveAudio']);
 
 export interface TemplateInput {
   template: string;
@@ -97,14 +99,16 @@ export const AUDIO_LEVEL = `level name=alevel interval=${LEVEL_INTERVAL_MS * 1_0
  * the appsink is bounded, drops old buffers and does not hold up the pipeline's start
  * (async=false). h264parse there repeats SPS/PPS at every keyframe for a viewer that joins
  * late, and makes the byte-stream MPEG-TS needs whatever the segmenter takes.
- * `alignment=7` (7 TS packets per buffer, 1316 bytes) is what SRT carries: without it
- * every keyframe is silently dropped.
+ * `alignment=42` (42 TS packets per buffer, about 8 KB): each buffer crosses into JavaScript
+ * on its way to the live sender, so fewer, larger ones cost less; the sender cuts them to
+ * the 7 packets (1316 bytes) SRT carries (live-pipeline.ts). 64 such buffers in the
+ * appsink are ~4 s at 800 kbit/s: the most a slow pull can lag the viewer behind.
  */
 export const LIVE_BRANCH =
   'tee name=videotee ! queue ! mux.video ' +
   'videotee. ! queue name=livequeue leaky=downstream max-size-buffers=200 max-size-bytes=0 max-size-time=0 ' +
-  '! valve name=livevalve drop=true drop-mode=forward-sticky-events ! h264parse config-interval=-1 ! mpegtsmux name=livemux alignment=7 ' +
-  '! appsink name=livesink async=false sync=false drop=true max-buffers=400';
+  '! valve name=livevalve drop=true drop-mode=forward-sticky-events ! h264parse config-interval=-1 ! mpegtsmux name=livemux alignment=42 ' +
+  '! appsink name=livesink async=false sync=false drop=true max-buffers=64';
 
 export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): string {
   const values: Record<string, string> = { ...tpl.defaults };
@@ -123,6 +127,7 @@ export function renderTemplate(tpl: ParsedTemplate, input: TemplateInput): strin
   values.videoProbe = VIDEO_PROBE;
   values.audioLevel = AUDIO_LEVEL;
   values.video = LIVE_BRANCH;
+  values.liveAudio = LIVE_AUDIO;
   return tpl.body.replace(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, key: string) => {
     const v = values[key];
     if (v === undefined) throw new CasecamError('bad-config', `pipeline ${tpl.name}: template uses \${${key}} but declares no such parameter`);

@@ -20,7 +20,7 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
     property: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
     value: z.union([z.number().finite(), z.boolean()]),
   }),
-  /** Open the live branch and stream it to `url` through a live child process (media/live-sender.ts). */
+  /** Open the live branch and stream it to `url` through a live sender pipeline in the worker (media/live-pipeline.ts). */
   z.object({
     type: z.literal('live-start'),
     protocol: z.enum(['srt', 'rtmp']),

@@ -14,8 +14,14 @@ declare module 'gstreamer-superficial' {
   export interface AppSink extends GstElement {
     pull(callback: (buf: Buffer | undefined, caps: unknown) => void): void;
   }
+  /** An appsrc: `push` copies the buffer into the element's queue and returns at once (block=false). */
+  export interface AppSrc extends GstElement {
+    push(buf: Buffer): void;
+  }
   export class Pipeline {
     constructor(description: string);
+    /** GstPipeline's auto-flush-bus: flush the bus when the pipeline goes to NULL (default true). */
+    'auto-flush-bus': boolean;
     play(): void;
     pause(): void;
     stop(): void;

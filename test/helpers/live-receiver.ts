@@ -55,6 +55,25 @@ export class LiveReceiver {
     }
   }
 
+  /** Audio frames ffprobe decodes from a received file, with the audio codec's name. */
+  static async audio(file: string): Promise<{ codec: string; frames: number }> {
+    try {
+      const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'csv=p=0', file]);
+      const [codec = '', frames = ''] = stdout.trim().split(',');
+      return { codec, frames: Number.parseInt(frames, 10) || 0 };
+    } catch {
+      return { codec: '', frames: 0 };
+    }
+  }
+
+  /** Waits until the received file decodes to at least `n` audio frames. */
+  async waitAudioFrames(n: number, ms = 30_000, file = this.file): Promise<{ codec: string; frames: number }> {
+    return waitFor(async () => {
+      const got = await LiveReceiver.audio(file);
+      return got.frames >= n ? got : undefined;
+    }, ms, `${n} decodable audio frames at the receiver`);
+  }
+
   /** Waits until the received file decodes to at least `n` video frames. */
   async waitFrames(n: number, ms = 30_000, file = this.file): Promise<number> {
     return waitFor(async () => {

@@ -1,7 +1,7 @@
 /**
- * Live view with real parts: the recording pipeline's live branch, the live sender,
- * and ffmpeg as the receiver (SRT listener, RTMP server) on loopback. ffprobe decodes
- * what arrived. Recording goes on whatever the receiver does.
+ * Live view with real parts: the recording pipeline's live branch (video and audio), the
+ * live sender pipeline in the media worker, and ffmpeg as the receiver (SRT listener, RTMP
+ * server) on loopback. ffprobe decodes what arrived. Recording goes on whatever the receiver does.
  */
 import test from 'ava';
 import path from 'node:path';
@@ -34,7 +34,7 @@ function next(service: Service, type: 'live.started' | 'live.stopped' | 'live.fa
 }
 
 for (const protocol of ['srt', 'rtmp'] as const) {
-  test(`${protocol}: the receiver gets decodable video; the stream stops when asked`, async (t) => {
+  test(`${protocol}: the receiver gets decodable video and AAC audio; the stream stops when asked`, async (t) => {
     const receiver = await LiveReceiver.start(protocol);
     t.teardown(() => receiver.kill());
     const service = await liveService(t);
@@ -44,6 +44,10 @@ for (const protocol of ['srt', 'rtmp'] as const) {
     t.like(await started, { channel: 'cam1', url: receiver.url });
     t.like(service.state().live, [{ channel: 'cam1', url: receiver.url }]);
     t.true((await receiver.waitFrames(25)) >= 25);
+    // The recording's PCM, encoded for the live stream only (pipelines/test-av: ${liveAudio}).
+    const audio = await receiver.waitAudioFrames(25);
+    t.is(audio.codec, 'aac');
+    t.true(audio.frames >= 25);
     const again = service.live.startLive({ url: receiver.url, reason: 'test' });
     t.deepEqual(again, streams, 'a second start answers with the running stream');
     const stopped = next(service, 'live.stopped', 10_000);
@@ -90,4 +94,25 @@ test('an incident alarm starts live on the configured receiver without a person'
   service.bus.emit('alarm.raised', { kind: 'violent-resistance', subject: 'operator', message: 'test', at: Date.now() });
   t.like(await started, { channel: 'cam1', url: receiver.url });
   t.true((await receiver.waitFrames(10)) >= 10);
+});
+
+test('many live starts and stops in a row: the next stream still reaches the receiver whole', async (t) => {
+  // Each sender pipeline waits for its bus messages on a worker thread-pool thread; one
+  // not given back at teardown starved the live appsink after a few streams.
+  const service = await liveService(t);
+  for (let i = 0; i < 8; i++) {
+    const receiver = await LiveReceiver.start('srt');
+    const started = next(service, 'live.started', 30_000);
+    service.live.startLive({ url: receiver.url, reason: 'test' });
+    await started;
+    await receiver.waitFrames(25);
+    const stopped = next(service, 'live.stopped', 10_000);
+    service.live.stopLive({});
+    await stopped;
+    await receiver.kill();
+  }
+  const receiver = await LiveReceiver.start('srt');
+  t.teardown(() => receiver.kill());
+  service.live.startLive({ url: receiver.url, reason: 'test' });
+  t.true((await receiver.waitFrames(100, 30_000)) >= 100);
 });

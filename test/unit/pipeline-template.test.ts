@@ -27,3 +27,13 @@ test('config values cannot splice elements into a pipeline', async (t) => {
   t.throws(() => renderTemplate(parseTemplate('t', 'videotestsrc pattern=${nope}'), { ...base, template: 't', params: {} }), { message: /declares no such parameter/ });
   await t.throwsAsync(loadTemplate('../etc/passwd'), { message: /bad pipeline template name/ });
 });
+
+test('every shipped template with audio tees its raw audio into the live muxer behind a closed valve', async (t) => {
+  for (const name of ['test-av', 'v4l2-x264', 'rpi-v4l2h264enc', 'rockchip-mpp']) {
+    const desc = renderTemplate(await loadTemplate(name), { ...base, template: name, params: {} });
+    t.regex(desc, /level name=alevel[^!]*! tee name=liveatee liveatee\. ! queue name=liveaqueue leaky=downstream/, name);
+    t.regex(desc, /valve name=liveavalve drop=true [^!]*! audioconvert ! voaacenc [^!]*! aacparse ! livemux\. liveatee\. ! /, name);
+  }
+  const tpl = await loadTemplate('test-av');
+  t.throws(() => renderTemplate(tpl, { ...base, template: 'test-av', params: { liveAudio: 'fakesink' } }), { message: /set by casecam/ });
+});
