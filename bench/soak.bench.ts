@@ -7,6 +7,8 @@
  * The RSS of every process (service, each media worker) is sampled every
  * SOAK_SAMPLE_SECONDS (default 60); reported: each process's samples, and the
  * least-squares slope over the second half with the growth it implies over that half.
+ * The service's V8 heapUsed is sampled alongside: a rising heap is a leak in our objects,
+ * RSS rising over a flat heap is the allocator (glibc arenas, fragmentation).
  */
 import path from 'node:path';
 import { loadavg } from 'node:os';
@@ -45,13 +47,17 @@ export default async function soakBench(): Promise<Record<string, unknown>> {
     mqtt: { embeddedPort: 0, healthSeconds: 10 },
     paths: { dataDir: path.join(dir, 'data') },
   });
-  const host = await HostClient.start(config, dir);
+  // With the uplink, as a device runs: embedded broker, health, state, the outbox.
+  const host = await HostClient.start(config, dir, { uplink: {} });
   const began = Date.now();
   const end = began + minutes * 60_000;
   const series = new Map<string, Array<[number, number]>>();
+  const heap: Array<[number, number]> = [];
   const sample = async () => {
     const pids = await host.call<{ main: number; workers: Array<number | undefined> }>('pids');
+    const mem = await host.call<NodeJS.MemoryUsage>('memory');
     const t = (Date.now() - began) / 60_000;
+    heap.push([round(t, 3), round(mem.heapUsed / 1048576, 1)]);
     const procs: Array<[string, number | undefined]> = [['service', pids.main], ...pids.workers.map((p, i): [string, number | undefined] => [`worker${i + 1}`, p])];
     for (const [name, pid] of procs) {
       if (!pid) continue;
@@ -63,6 +69,8 @@ export default async function soakBench(): Promise<Record<string, unknown>> {
         /* restarting worker */
       }
     }
+    const now = [...series].map(([name, points]) => `${name} ${points[points.length - 1]?.[1]}`).join(', ');
+    progress(`${round(t, 1)} min: rss ${now}; service heapUsed ${heap[heap.length - 1]?.[1]} MB, heapTotal ${round(mem.heapTotal / 1048576, 1)} MB`);
   };
   let cases = 0;
   let markers = 0;
@@ -108,6 +116,7 @@ export default async function soakBench(): Promise<Record<string, unknown>> {
       secondHalfGrowthMb: round(s * half, 2),
     };
   }
+  const heapSecond = heap.filter(([t]) => t >= half);
   return {
     minutes,
     caseCycleSeconds: cycle / 1000,
@@ -117,6 +126,8 @@ export default async function soakBench(): Promise<Record<string, unknown>> {
     errors: errors.slice(0, 5),
     loadAverageAtEnd: loadavg().map((x) => round(x, 1)),
     processes,
+    serviceHeapUsedMb: heap.map(([, mb]) => mb),
+    serviceHeapSecondHalfGrowthMb: round(slope(heapSecond) * half, 2),
     target: 'secondHalfGrowthMb ≤ 2 for every process over 60 minutes (SOAK_MINUTES=60)',
   };
 }

@@ -14,6 +14,7 @@ import type { FromWorker, ToWorker } from './worker-protocol.js';
 import { runningNs } from './worker-message-check.js';
 import { PROBE_WIDTH, belowWatermark, levelFigures, lumaStats } from './health-probe.js';
 import { LiveFeed } from './live-feed.js';
+import { ElementHandles } from './element-handles.js';
 
 const require = createRequire(import.meta.url);
 const gst = require('gstreamer-superficial') as typeof Gst;
@@ -32,6 +33,8 @@ const START_SECONDS = 5;
 
 export class ChannelRunner {
   private pipeline: Gst.Pipeline | undefined;
+  /** Elements looked up once each (element-handles.ts: every lookup leaks in the binding). */
+  private elements: ElementHandles | undefined;
   private live: LiveFeed | undefined;
   private lastProgress = Date.now();
   private stopping = false;
@@ -61,11 +64,11 @@ export class ChannelRunner {
     const { pipeline } = this;
     if (msg.type === 'start' && !pipeline && !this.ended) {
       this.play(msg.pipeline, msg.stallSeconds);
-    } else if (msg.type === 'osd' && pipeline) {
-      const osd = pipeline.findChild('osd');
+    } else if (msg.type === 'osd' && this.elements) {
+      const osd = this.elements.get('osd');
       if (osd) osd.text = msg.text;
-    } else if (msg.type === 'set' && pipeline) {
-      const element = pipeline.findChild(msg.element);
+    } else if (msg.type === 'set' && this.elements) {
+      const element = this.elements.get(msg.element);
       if (element) element[msg.property] = msg.value;
       else this.send({ type: 'warning', message: `no element named ${msg.element} to set ${msg.property} on` });
     } else if (msg.type === 'live-start' && pipeline && !this.stopping) {
@@ -98,6 +101,7 @@ export class ChannelRunner {
     let pipeline: Gst.Pipeline;
     try {
       pipeline = this.pipeline = new gst.Pipeline(description);
+      this.elements = new ElementHandles(pipeline);
     } catch (err) {
       this.send({ type: 'error', message: `cannot build pipeline: ${err instanceof Error ? err.message : String(err)}` });
       return this.finish(2);

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config/schema.js';
+import type { UplinkOptions } from '../../src/service/build-uplink.js';
 
 const HOST = fileURLToPath(new URL('./service-host.js', import.meta.url));
 
@@ -24,10 +25,11 @@ export class HostClient {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  static async start(config: Config, dir: string): Promise<HostClient> {
+  /** `options.uplink`: the service reports over MQTT (without it, it has no uplink and no broker). */
+  static async start(config: Config, dir: string, options: { uplink?: UplinkOptions } = {}): Promise<HostClient> {
     const file = path.join(dir, `config-${Date.now()}.json`);
     await writeFile(file, JSON.stringify(config));
-    const child = fork(HOST, [file], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(HOST, [file, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const host = new HostClient(child);
     await new Promise<void>((resolve, reject) => {
       host.pending.set(0, { resolve: () => resolve(), reject });

@@ -1,10 +1,12 @@
 /**
  * Runs the real service (buildService) in a child process so tests and benchmarks can kill it
- * with SIGKILL. Started with fork(); argv[2] is a JSON config file. Commands arrive as
+ * with SIGKILL. Started with fork(); argv[2] is a JSON config file, argv[3] (optional) JSON
+ * service options that survive JSON (`uplink`: report over MQTT, e.g. `{}` for the embedded
+ * broker the config names). Commands arrive as
  * IPC messages {id, op, args} and are answered {id, ok, result|error}.
  */
 import { readFile } from 'node:fs/promises';
-import { buildService } from '../../src/service/build-service.js';
+import { buildService, type ServiceOptions } from '../../src/service/build-service.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/core/logger.js';
 import { errorMessage } from '../../src/core/errors.js';
@@ -12,7 +14,8 @@ import { caseSegments } from '../../src/store/case-segments.js';
 
 const config = parseConfig(JSON.parse(await readFile(process.argv[2]!, 'utf8')));
 const log = createLogger({ level: process.env.CASECAM_LOG_LEVEL ?? 'warn', pretty: false });
-const service = await buildService(config, { log });
+const extra = JSON.parse(process.argv[3] ?? '{}') as Pick<ServiceOptions, 'uplink'>;
+const service = await buildService(config, { log, uplink: extra.uplink });
 
 type Op = (args: Record<string, unknown>) => Promise<unknown> | unknown;
 const ops: Record<string, Op> = {
@@ -22,6 +25,8 @@ const ops: Record<string, Op> = {
   state: () => service.state(),
   caseSegments: async (a) => (await caseSegments(service.store, a.caseId as string)).length,
   pids: () => ({ main: process.pid, workers: service.supervisors.map((s) => s.pid) }),
+  // V8's view of the main process (soak bench): heap growth is a leak, RSS growth alone is the allocator.
+  memory: () => process.memoryUsage(),
   stop: async () => {
     await service.stop();
     setTimeout(() => process.exit(0), 50);
