@@ -37,6 +37,15 @@ export class Watcher {
   }
 
   /**
+   * Waits for a device's retained `online`: the uplink publishes it only after it has
+   * subscribed to its commands, so a command sent after this is not lost (its MQTT
+   * connection alone does not say that). The watcher must subscribe to `<base>/status`.
+   */
+  async untilOnline(base: string): Promise<void> {
+    await this.until(() => this.messages.some((m) => m.topic === `${base}/status` && m.text === 'online'), `${base} online (subscribed to its commands)`);
+  }
+
+  /**
    * Waits until `pred` holds over what arrived, up to max(`ms`, 30 s); throws with `what`
    * otherwise. Callers wait for what must arrive: a generous bound costs nothing when it
    * does, and a busy machine can take much longer than the figure a caller names.

@@ -21,9 +21,9 @@ test('live commands: hostile URLs and channels refused one by one; start and sto
   const dev = await startDevice({ brokerUrl: broker.url, deviceId: 'LIVE-01' });
   t.teardown(() => dev.dispose());
   const base = 'casecam/LIVE-01';
-  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply`, `${base}/state`, `${base}/events`]);
+  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply`, `${base}/state`, `${base}/events`, `${base}/status`]);
   t.teardown(() => fleet.close());
-  await fleet.until(() => dev.uplink.connected, 'device connected');
+  await fleet.untilOnline(base);
   const reply = async (requestId: string, body: Record<string, unknown>): Promise<ReplyMsg> => {
     fleet.client.publish(`${base}/cmd`, JSON.stringify({ requestId, ...body }), { qos: 1 });
     return fleet.until(() => fleet.json<ReplyMsg>(`${base}/cmd/reply`).find((r) => r.requestId === requestId), `reply ${requestId}`, 20_000);

@@ -22,7 +22,7 @@ test('a device cannot read or write another device’s topics', async (t) => {
   try {
     // The intruder asks for everything of DEV-B (and everything at all).
     await intruder.client.subscribeAsync([`${b}/#`, 'casecam/#'], { qos: 1 });
-    await fleet.until(() => devB.uplink.connected, 'DEV-B connected');
+    await fleet.untilOnline(b);
 
     // It tries to command DEV-B and to overwrite its retained state.
     await intruder.client.publishAsync(`${b}/cmd`, JSON.stringify({ requestId: 'evil-1', action: 'record.stop', reason: 'x' }), { qos: 1 });

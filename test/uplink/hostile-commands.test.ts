@@ -55,9 +55,9 @@ test('1,000 hostile commands each get one error reply while the recording goes o
   const broker = await Mosquitto.start();
   const dev = await startDevice({ brokerUrl: broker.url, deviceId: 'HOST-01' });
   const base = 'casecam/HOST-01';
-  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply`, `${base}/events`]);
+  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply`, `${base}/events`, `${base}/status`]);
   try {
-    await fleet.until(() => dev.uplink.connected, 'device connected');
+    await fleet.untilOnline(base);
     fleet.client.publish(`${base}/cmd`, JSON.stringify({ requestId: 'open-1', action: 'application.accepted', caseId: 'CASE-H1' }), { qos: 1 });
     const opened = await fleet.until(() => fleet.json<ReplyMsg>(`${base}/cmd/reply`).find((r) => r.requestId === 'open-1'), 'open reply');
     t.true(opened.ok);
@@ -94,9 +94,9 @@ test('a repeated requestId is answered again, not executed twice; MQTT 5 respons
   const broker = await Mosquitto.start();
   const dev = await startDevice({ brokerUrl: broker.url, deviceId: 'REP-01' });
   const base = 'casecam/REP-01';
-  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply/#`, `${base}/events`], { protocolVersion: 5 });
+  const fleet = await Watcher.connect(broker.url, [`${base}/cmd/reply/#`, `${base}/events`, `${base}/status`], { protocolVersion: 5 });
   try {
-    await fleet.until(() => dev.uplink.connected, 'device connected');
+    await fleet.untilOnline(base);
     const open = JSON.stringify({ requestId: 'dup-1', action: 'investigation.started', caseId: 'CASE-D1', officerId: 'OFF-9' });
     fleet.client.publish(`${base}/cmd`, open, { qos: 1 });
     fleet.client.publish(`${base}/cmd`, open, { qos: 1 });
