@@ -18,7 +18,7 @@ import type { Logger } from '../core/logger.js';
 import { FromWorkerSchema, type ToWorker } from './worker-protocol.js';
 import { parseSegmentFileName, type RingSegment } from '../core/segment.js';
 import { pidFilePath, removePidFile, writePidFile } from './worker-pidfile.js';
-import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
+import { WORKER_EXEC_ARGV, threadPoolFor } from './worker-exec-argv.js';
 import { workerEnv } from './parent-watch.js';
 import type { WorkerHandle } from './worker-handle.js';
 
@@ -149,7 +149,7 @@ export class ChannelSupervisor {
       this.onExit(null, null);
       return;
     }
-    const child = deps.launch?.() ?? fork(deps.workerPath, [], { execArgv: WORKER_EXEC_ARGV, env: workerEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = deps.launch?.() ?? fork(deps.workerPath, [], { execArgv: WORKER_EXEC_ARGV, env: workerEnv({ UV_THREADPOOL_SIZE: threadPoolFor(1) }), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     // So the next start finds this worker if the service dies without stopping it.
     const pidFile = pidFilePath(deps.ringDir, deps.channel);

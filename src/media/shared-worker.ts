@@ -15,14 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../core/logger.js';
 import type { ToWorker } from './worker-protocol.js';
 import type { WorkerHandle } from './worker-handle.js';
-import { WORKER_EXEC_ARGV } from './worker-exec-argv.js';
-
-/**
- * The binding's bus poll and each appsink pull (media health, live) hold a thread-pool
- * thread for the pipeline's whole life; libuv's default pool of 4 would starve the
- * second channel's pulls.
- */
-const threadPoolFor = (channels: number) => String(Math.min(1024, 4 + 3 * channels));
+import { WORKER_EXEC_ARGV, threadPoolFor } from './worker-exec-argv.js';
 
 export class SharedWorker {
   private proc: ChildProcess | undefined;
