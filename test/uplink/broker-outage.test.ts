@@ -97,6 +97,8 @@ test('kill -9 of the service: the broker publishes the retained last will `offli
     child.kill('SIGKILL');
     await fleet.close();
     await broker.dispose();
-    await rm(dataDir, { recursive: true, force: true });
+    // The killed service's media workers finish their segment and leave within seconds
+    // (parent-watch.ts): retry while they may still write into the ring.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 });
