@@ -22,7 +22,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ import { osdText } from '../src/osd/osd-text.js';
 import { makeReplayClip } from '../test/helpers/replay-clip.js';
 import { sleep, tempDir, waitFor } from '../test/helpers/test-config.js';
 import { cpuSecondsWithReaped, processTree, treeCpuSeconds, treeMemory } from './proc-stats.js';
+import { MILESTONES, ringHasData, stopped } from './service-start-probes.js';
 
 const run = promisify(execFile);
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -63,21 +64,6 @@ interface Figures {
   startToLogMs?: Record<string, number>;
 }
 
-/** Start-up milestones in casecam's log, in the order they happen. */
-const MILESTONES = ['media worker started', 'service started', 'connected to broker'];
-
-async function firstSegmentIn(dir: string): Promise<boolean> {
-  try {
-    for (const f of await readdir(dir)) if (f.endsWith('.mkv') && (await stat(path.join(dir, f))).size > 0) return true;
-  } catch {
-    /* not created yet */
-  }
-  return false;
-}
-
-function stopped(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
 
 /** Every process a run started, ended with the bench even if it is interrupted. */
 const live = new Set<ChildProcess>();
@@ -91,7 +77,7 @@ async function measure(way: Way, n: number, base: string, seconds: number, warmu
   roots.forEach((c) => live.add(c));
   const pids = roots.map((c) => c.pid!);
   try {
-    for (const d of segmentDirs) await waitFor(() => firstSegmentIn(d), 90_000, `${way.name}: a segment in ${d}`);
+    for (const d of segmentDirs) await waitFor(() => ringHasData(d), 90_000, `${way.name}: a segment in ${d}`);
     const firstSegmentMs = Date.now() - spawnedAt;
     await sleep(warmup * 1000);
     const before = treeCpuSeconds(pids);

@@ -11,8 +11,8 @@
  * Median, p95 and max over the starts, and the load average (the machine is shared).
  * Targets: first frame ≤ 1.5 s, status online ≤ 2 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,24 +20,11 @@ import { parseConfig } from '../src/config/load.js';
 import { Mosquitto } from '../test/helpers/mosquitto.js';
 import { Watcher } from '../test/helpers/mqtt-watch.js';
 import { sleep, tempDir } from '../test/helpers/test-config.js';
+import { MILESTONES, ringHasData, stopped } from './service-start-probes.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const progress = (s: string) => process.stderr.write(`  startup: ${s}\n`);
-const MILESTONES = ['media worker started', 'service started', 'connected to broker'];
 const load = () => loadavg().map((x) => Math.round(x * 10) / 10);
-
-async function hasData(ring: string): Promise<boolean> {
-  try {
-    for (const f of await readdir(ring)) if (f.endsWith('.mkv') && (await stat(path.join(ring, f))).size > 0) return true;
-  } catch {
-    /* not created yet */
-  }
-  return false;
-}
-
-function stopped(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
 
 async function oneStart(broker: Mosquitto, base: string, i: number): Promise<Record<string, number>> {
   const deviceId = `BENCH-S${i}`;
@@ -72,7 +59,7 @@ async function oneStart(broker: Mosquitto, base: string, i: number): Promise<Rec
     const until = spawnedAt + 90_000;
     while (firstFrameAt === undefined || onlineAt === undefined) {
       if (Date.now() > until) throw new Error(`start ${i}: no first frame or status online within 90 s`);
-      if (firstFrameAt === undefined && (await hasData(path.join(dataDir, 'ring')))) firstFrameAt = Date.now();
+      if (firstFrameAt === undefined && (await ringHasData(path.join(dataDir, 'ring')))) firstFrameAt = Date.now();
       await sleep(5);
     }
     return {
